@@ -1,0 +1,12 @@
+package com.dataplatform.dataflow.scheduler;
+
+import com.dataplatform.common.topics.SuiteService;
+import com.dataplatform.testsupport.ServiceSkeletonContract;
+
+class DataflowSchedulerSkeletonIT extends ServiceSkeletonContract {
+
+    @Override
+    protected SuiteService service() {
+        return SuiteService.byId("dataflow-scheduler").orElseThrow();
+    }
+}
