@@ -1,0 +1,13 @@
+package com.dataplatform.calendar.sync;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** Many calendar schemas into one unified schema, written back to the org's master system. */
+@SpringBootApplication
+public class CalendarSyncApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(CalendarSyncApplication.class, args);
+    }
+}
