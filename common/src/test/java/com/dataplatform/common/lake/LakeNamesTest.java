@@ -1,0 +1,36 @@
+package com.dataplatform.common.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LakeNamesTest {
+
+    @Test
+    void qualifies_and_quotes_valid_names() {
+        assertThat(LakeNames.schemaOf("acme")).isEqualTo("lake_acme");
+        assertThat(LakeNames.qualifiedTable("acme", "eu_totals")).isEqualTo("\"lake_acme\".\"eu_totals\"");
+        assertThat(LakeNames.isOrg("a" + "b".repeat(30))).isTrue();
+        assertThat(LakeNames.isOrg("a" + "b".repeat(31))).isFalse();
+        assertThat(LakeNames.isDataset("d" + "x".repeat(62))).isTrue();
+        assertThat(LakeNames.isDataset("d" + "x".repeat(63))).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x; drop table y", "Sales", "1abc", "", "a-b", "a\"b", "lake.x", "a b", "é"})
+    void rejects_anything_that_is_not_a_plain_identifier(String name) {
+        assertThat(LakeNames.isDataset(name)).isFalse();
+        assertThat(LakeNames.isOrg(name)).isFalse();
+        assertThatThrownBy(() -> LakeNames.qualifiedTable("acme", name)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LakeNames.schemaOf(name)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void null_is_never_a_name() {
+        assertThat(LakeNames.isOrg(null)).isFalse();
+        assertThat(LakeNames.isDataset(null)).isFalse();
+    }
+}

@@ -1,0 +1,8 @@
+create table processed_event (
+    consumer     text        not null,
+    event_id     text        not null,
+    topic        text        not null,
+    processed_at timestamptz not null default now(),
+    primary key (consumer, event_id)
+);
+create table applied_view (event_id text not null, page text not null);
