@@ -11,9 +11,11 @@ import org.springframework.util.unit.DataSize;
  * @param http  request limits
  * @param kafka topic creation and dead-lettering
  * @param lake  whether this service migrates the shared lake catalog
+ * @param outbound SSRF guard settings for calls to user-given URLs
  */
 @ConfigurationProperties("suite")
-public record SuiteProperties(@DefaultValue Http http, @DefaultValue Kafka kafka, @DefaultValue Lake lake) {
+public record SuiteProperties(@DefaultValue Http http, @DefaultValue Kafka kafka, @DefaultValue Lake lake,
+        @DefaultValue Outbound outbound) {
 
     /** @param maxBodySize largest request body accepted; larger ones get 413 problem+json */
     public record Http(@DefaultValue("1MB") DataSize maxBodySize) {
@@ -27,6 +29,13 @@ public record SuiteProperties(@DefaultValue Http http, @DefaultValue Kafka kafka
      */
     public record Kafka(@DefaultValue("true") boolean createTopics, @DefaultValue("3") int retryAttempts,
             @DefaultValue("500ms") Duration retryBackoff, @DefaultValue("3s") Duration healthTimeout) {
+    }
+
+    /**
+     * @param allowlist host names or CIDR ranges that outbound calls may reach even though they are loopback,
+     *                  private or link-local (e.g. {@code 127.0.0.0/8} for local receivers); empty in production
+     */
+    public record Outbound(@DefaultValue java.util.List<String> allowlist) {
     }
 
     /** @param enabled migrate {@code lake.datasets} (idempotent; safe from several services at once) */

@@ -29,9 +29,16 @@ import org.springframework.security.web.SecurityFilterChain;
         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableWebSecurity
+@org.springframework.boot.context.properties.EnableConfigurationProperties(com.dataplatform.common.config.SuiteProperties.class)
 public class SuiteSecurityAutoConfiguration {
 
     public static final String OPS_ROLE = "ops";
+
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
+    OutboundUrlGuard outboundUrlGuard(com.dataplatform.common.config.SuiteProperties props) {
+        return new OutboundUrlGuard(props.outbound().allowlist());
+    }
 
     /** Picked up by Boot's JwtDecoder as an additional validator. */
     @Bean
