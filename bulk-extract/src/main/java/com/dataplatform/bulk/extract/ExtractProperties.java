@@ -1,0 +1,40 @@
+package com.dataplatform.bulk.extract;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of bulk-extract.
+ *
+ * @param entities           source entities (one table each in this service's schema)
+ * @param defaultChunkSize   snapshot chunk size when a job does not name one
+ * @param minChunkSize       smallest chunk size a job may ask for
+ * @param maxChunkSize       largest chunk size a job may ask for
+ * @param maxBatchItems      most upserts + deletes in one {@code POST /api/sources/{entity}/records}
+ * @param relayInterval      how often the relay moves captured changes into the feed
+ * @param streamPollInterval how often a streaming job polls the feed when it is caught up
+ * @param streamBatch        most feed changes a streaming job publishes per round
+ * @param lease              how long a node owns a job without renewing (database time)
+ * @param workers            jobs run at once by one node
+ * @param feedRetention      how long relayed changes are kept once no active job needs them
+ */
+@ConfigurationProperties("bulk-extract")
+public record ExtractProperties(
+        @DefaultValue({"contacts", "activities"}) List<String> entities,
+        @DefaultValue("1024") int defaultChunkSize,
+        @DefaultValue("10") int minChunkSize,
+        @DefaultValue("10000") int maxChunkSize,
+        @DefaultValue("10000") int maxBatchItems,
+        @DefaultValue("10ms") Duration relayInterval,
+        @DefaultValue("10ms") Duration streamPollInterval,
+        @DefaultValue("2000") int streamBatch,
+        @DefaultValue("15s") Duration lease,
+        @DefaultValue("8") int workers,
+        @DefaultValue("1h") Duration feedRetention) {
+
+    public ExtractProperties {
+        entities = List.copyOf(entities);
+    }
+}

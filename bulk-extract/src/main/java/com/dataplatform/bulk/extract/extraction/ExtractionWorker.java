@@ -1,0 +1,178 @@
+package com.dataplatform.bulk.extract.extraction;
+
+import com.dataplatform.bulk.extract.ExtractProperties;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Claims runnable jobs by lease (database time) and runs each on its own thread: snapshot chunks until done, then
+ * the SnapshotCompleted marker, then streaming until the job is cancelled or the lease is lost. Any node may resume a
+ * job whose lease expired, from the state the previous owner stored.
+ */
+@Component
+class ExtractionWorker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ExtractionWorker.class);
+    private static final int MAX_CONSECUTIVE_FAILURES = 5;
+
+    private final JobStore store;
+    private final Snapshotter snapshotter;
+    private final Streamer streamer;
+    private final RecordPublisher publisher;
+    private final ExtractProperties props;
+    private final String owner = "node-" + UUID.randomUUID();
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    private volatile ExecutorService executor;
+    private volatile boolean started;
+
+    ExtractionWorker(JobStore store, Snapshotter snapshotter, Streamer streamer, RecordPublisher publisher,
+            ExtractProperties props) {
+        this.store = store;
+        this.snapshotter = snapshotter;
+        this.streamer = streamer;
+        this.publisher = publisher;
+        this.props = props;
+    }
+
+    @Scheduled(fixedDelayString = "${bulk-extract.claim-interval:500ms}")
+    void claim() {
+        if (!started) {
+            return;
+        }
+        try {
+            for (UUID id : store.claim(owner, props.lease(), props.workers() - running.size())) {
+                if (running.add(id)) {
+                    executor.execute(() -> run(id));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("claiming extraction jobs failed: {}", e.toString());
+        }
+    }
+
+    private void run(UUID id) {
+        Duration renewEvery = props.lease().dividedBy(3);
+        long renewedAt = 0;
+        int failures = 0;
+        try {
+            while (started && !Thread.currentThread().isInterrupted()) {
+                Optional<ExtractionJob> current;
+                if (System.nanoTime() - renewedAt > renewEvery.toNanos()) {
+                    current = store.renew(id, owner, props.lease());
+                    renewedAt = System.nanoTime();
+                } else {
+                    current = store.find(id);
+                }
+                ExtractionJob job = current.orElse(null);
+                if (job == null || !job.status().active()) {
+                    return;
+                }
+                try {
+                    step(job);
+                    failures = 0;
+                } catch (LeaseLostException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    if (Thread.currentThread().isInterrupted() || !started) {
+                        return;
+                    }
+                    if (++failures >= MAX_CONSECUTIVE_FAILURES) {
+                        log.error("extraction {} failed", id, e);
+                        if (store.fail(id, owner, e.toString())) {
+                            publisher.jobEvent(job, "ExtractionFailed", Map.of("id", id.toString(),
+                                    "error", String.valueOf(e.getMessage())));
+                        }
+                        return;
+                    }
+                    log.warn("extraction {} step failed ({} in a row); retrying: {}", id, failures, e.toString());
+                    pause(Duration.ofMillis(200L * failures));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("extraction {} stopped: {}", id, e.toString());
+        } finally {
+            running.remove(id);
+        }
+    }
+
+    private void step(ExtractionJob job) throws InterruptedException {
+        if (job.status() == JobStatus.STREAMING) {
+            if (streamer.step(job, owner) == 0) {
+                pause(props.streamPollInterval());
+            }
+            return;
+        }
+        if (!snapshotter.step(job, owner)) {
+            ExtractionJob done = store.find(job.id()).orElseThrow();
+            publisher.jobEvent(done, "SnapshotCompleted", Map.of("id", job.id().toString(), "watermark",
+                    job.watermark(), "chunks", done.chunksDone(), "rows", done.rowsSent()));
+            if (!store.startStreaming(job.id(), owner)) {
+                throw new LeaseLostException();
+            }
+        }
+    }
+
+    private static void pause(Duration d) throws InterruptedException {
+        Thread.sleep(Math.max(1, d.toMillis()));
+    }
+
+    @Override
+    public void start() {
+        executor = Executors.newFixedThreadPool(props.workers(), r -> {
+            Thread t = new Thread(r, "extraction-" + UUID.randomUUID().toString().substring(0, 8));
+            t.setDaemon(true);
+            return t;
+        });
+        started = true;
+    }
+
+    @Override
+    public void stop() {
+        started = false;
+        ExecutorService e = executor;
+        if (e != null) {
+            e.shutdownNow();
+            try {
+                e.awaitTermination(3, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // hand the jobs over at once rather than at lease expiry; bounded, as the database may be going away too
+        try {
+            CompletableFuture.runAsync(() -> store.releaseAll(owner)).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException ignored) {
+            // the leases expire on their own
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return started;
+    }
+
+    /** Stop before the Kafka producer and the data source go away. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1000;
+    }
+}

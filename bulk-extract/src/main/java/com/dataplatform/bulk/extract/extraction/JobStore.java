@@ -1,0 +1,135 @@
+package com.dataplatform.bulk.extract.extraction;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Jobs, their progress and their leases. Every progress write is fenced by the lease owner. */
+@Repository
+class JobStore {
+
+    private final JdbcClient jdbc;
+
+    JobStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(UUID id, String org, List<String> userIds, List<String> entities, int chunkSize, long watermark,
+            int chunksTotal) {
+        jdbc.sql("""
+                insert into extraction_job (id, org, user_ids, entities, chunk_size, status, watermark, position, chunks_total)
+                values (:id, :org, :users, :entities, :chunk, 'WATERMARKED', :wm, :wm, :total)""")
+                .param("id", id).param("org", org)
+                .param("users", userIds == null ? null : userIds.toArray(String[]::new))
+                .param("entities", entities.toArray(String[]::new)).param("chunk", chunkSize).param("wm", watermark)
+                .param("total", chunksTotal).update();
+    }
+
+    Optional<ExtractionJob> find(UUID id) {
+        return jdbc.sql("select * from extraction_job where id = :id").param("id", id).query(JobStore::map).optional();
+    }
+
+    Optional<ExtractionJob> find(UUID id, String org) {
+        return find(id).filter(j -> j.org().equals(org));
+    }
+
+    /** Claims up to {@code max} runnable jobs whose lease has expired (database time). */
+    List<UUID> claim(String owner, Duration lease, int max) {
+        if (max <= 0) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                update extraction_job set lease_owner = :owner, lease_until = now() + make_interval(secs => :secs)
+                where id in (select id from extraction_job
+                             where status in ('WATERMARKED', 'SNAPSHOTTING', 'STREAMING')
+                               and (lease_until is null or lease_until < now())
+                             order by created_at limit :max for update skip locked)
+                returning id""")
+                .param("owner", owner).param("secs", lease.toMillis() / 1000.0).param("max", max)
+                .query(UUID.class).list();
+    }
+
+    /** Renews the lease; empty if this node no longer owns the job. */
+    Optional<ExtractionJob> renew(UUID id, String owner, Duration lease) {
+        return jdbc.sql("""
+                update extraction_job set lease_until = now() + make_interval(secs => :secs)
+                where id = :id and lease_owner = :owner returning *""")
+                .param("id", id).param("owner", owner).param("secs", lease.toMillis() / 1000.0)
+                .query(JobStore::map).optional();
+    }
+
+    void releaseAll(String owner) {
+        jdbc.sql("update extraction_job set lease_until = now() where lease_owner = :owner and lease_until > now()")
+                .param("owner", owner).update();
+    }
+
+    boolean startChunk(UUID id, String owner, long version, String endKey) {
+        return jdbc.sql("""
+                update extraction_job set status = 'SNAPSHOTTING', chunk_version = :v, chunk_end_key = :end,
+                    updated_at = now()
+                where id = :id and lease_owner = :owner and status in ('WATERMARKED', 'SNAPSHOTTING')""")
+                .param("id", id).param("owner", owner).param("v", version).param("end", endKey).update() == 1;
+    }
+
+    boolean completeChunk(UUID id, String owner, int entityIndex, String lastKey, int rows) {
+        return jdbc.sql("""
+                update extraction_job set status = 'SNAPSHOTTING', entity_index = :ei, last_key = :lk,
+                    chunk_version = null, chunk_end_key = null, chunks_done = chunks_done + case when :rows > 0 then 1 else 0 end,
+                    chunks_total = greatest(chunks_total, chunks_done + case when :rows > 0 then 1 else 0 end),
+                    rows_sent = rows_sent + :rows, updated_at = now()
+                where id = :id and lease_owner = :owner and status in ('WATERMARKED', 'SNAPSHOTTING')""")
+                .param("id", id).param("owner", owner).param("ei", entityIndex).param("lk", lastKey)
+                .param("rows", rows).update() == 1;
+    }
+
+    boolean startStreaming(UUID id, String owner) {
+        return jdbc.sql("""
+                update extraction_job set status = 'STREAMING', chunks_total = chunks_done, updated_at = now()
+                where id = :id and lease_owner = :owner and status in ('WATERMARKED', 'SNAPSHOTTING')""")
+                .param("id", id).param("owner", owner).update() == 1;
+    }
+
+    boolean acknowledge(UUID id, String owner, long position, int rows) {
+        return jdbc.sql("""
+                update extraction_job set position = :p, rows_sent = rows_sent + :rows, updated_at = now()
+                where id = :id and lease_owner = :owner and status = 'STREAMING'""")
+                .param("id", id).param("owner", owner).param("p", position).param("rows", rows).update() == 1;
+    }
+
+    boolean cancel(UUID id) {
+        return jdbc.sql("""
+                update extraction_job set status = 'CANCELLED', updated_at = now()
+                where id = :id and status in ('WATERMARKED', 'SNAPSHOTTING', 'STREAMING')""")
+                .param("id", id).update() == 1;
+    }
+
+    boolean fail(UUID id, String owner, String error) {
+        return jdbc.sql("""
+                update extraction_job set status = 'FAILED', error = :error, updated_at = now()
+                where id = :id and lease_owner = :owner and status in ('WATERMARKED', 'SNAPSHOTTING', 'STREAMING')""")
+                .param("id", id).param("owner", owner).param("error", error).update() == 1;
+    }
+
+    private static ExtractionJob map(ResultSet rs, int row) throws SQLException {
+        long cv = rs.getLong("chunk_version");
+        Long chunkVersion = rs.wasNull() ? null : cv;
+        return new ExtractionJob(rs.getObject("id", UUID.class), rs.getString("org"), list(rs.getArray("user_ids")),
+                list(rs.getArray("entities")), rs.getInt("chunk_size"), JobStatus.valueOf(rs.getString("status")),
+                rs.getLong("watermark"), rs.getInt("entity_index"), rs.getString("last_key"), chunkVersion,
+                rs.getString("chunk_end_key"), rs.getInt("chunks_done"), rs.getInt("chunks_total"),
+                rs.getLong("rows_sent"), rs.getLong("position"), rs.getString("error"),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));
+    }
+
+    private static List<String> list(Array array) throws SQLException {
+        return array == null ? null : List.copyOf(Arrays.asList((String[]) array.getArray()));
+    }
+}

@@ -1,0 +1,98 @@
+package com.dataplatform.bulk.extract.source;
+
+import com.dataplatform.common.web.ApiException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A validated batch of writes to one entity: {@code {upserts: [{id, userId, data: {...}}], deletes: [id, ...]}}.
+ * Validation names the offending JSON path, and happens before anything is written.
+ */
+record RecordBatch(List<Upsert> upserts, List<String> deletes) {
+
+    static final int MAX_ID_LENGTH = 200;
+
+    record Upsert(String id, String userId, JsonNode data) {
+    }
+
+    static RecordBatch parse(JsonNode body, int maxItems) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.invalid("$", "the body must be a JSON object {upserts: [...], deletes: [...]}");
+        }
+        for (String name : body.propertyNames()) {
+            if (!name.equals("upserts") && !name.equals("deletes")) {
+                throw ApiException.invalid(name, "unknown field; expected upserts and/or deletes");
+            }
+        }
+        JsonNode u = body.path("upserts");
+        JsonNode d = body.path("deletes");
+        if (!u.isMissingNode() && !u.isNull() && !u.isArray()) {
+            throw ApiException.invalid("upserts", "must be an array");
+        }
+        if (!d.isMissingNode() && !d.isNull() && !d.isArray()) {
+            throw ApiException.invalid("deletes", "must be an array");
+        }
+        int size = (u.isArray() ? u.size() : 0) + (d.isArray() ? d.size() : 0);
+        if (size == 0) {
+            throw ApiException.invalid("upserts", "the batch is empty: give at least one upsert or delete");
+        }
+        if (size > maxItems) {
+            throw ApiException.invalid("upserts", "at most " + maxItems + " upserts and deletes per batch");
+        }
+        Set<String> seen = new HashSet<>();
+        List<Upsert> upserts = new ArrayList<>();
+        for (int i = 0; u.isArray() && i < u.size(); i++) {
+            String at = "upserts[" + i + "]";
+            JsonNode item = u.get(i);
+            if (!item.isObject()) {
+                throw ApiException.invalid(at, "must be an object {id, userId, data}");
+            }
+            for (String name : item.propertyNames()) {
+                if (!Set.of("id", "userId", "data").contains(name)) {
+                    throw ApiException.invalid(at + "." + name, "unknown field");
+                }
+            }
+            String id = text(item.get("id"), at + ".id");
+            String userId = text(item.get("userId"), at + ".userId");
+            JsonNode data = item.get("data");
+            if (data == null || !data.isObject()) {
+                throw ApiException.invalid(at + ".data", "required, must be a JSON object");
+            }
+            if (!seen.add(id)) {
+                throw ApiException.invalid(at + ".id", "id " + id + " appears twice in the batch");
+            }
+            upserts.add(new Upsert(id, userId, data));
+        }
+        List<String> deletes = new ArrayList<>();
+        for (int i = 0; d.isArray() && i < d.size(); i++) {
+            String id = text(d.get(i), "deletes[" + i + "]");
+            if (!seen.add(id)) {
+                throw ApiException.invalid("deletes[" + i + "]", "id " + id + " appears twice in the batch");
+            }
+            deletes.add(id);
+        }
+        return new RecordBatch(List.copyOf(upserts), List.copyOf(deletes));
+    }
+
+    private static String text(JsonNode node, String field) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            throw ApiException.invalid(field, "required");
+        }
+        if (!node.isString()) {
+            throw ApiException.invalid(field, "must be a string");
+        }
+        String s = node.asString();
+        if (s.isBlank() || s.length() > MAX_ID_LENGTH || s.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid(field, "must be 1-" + MAX_ID_LENGTH + " characters without control characters");
+        }
+        return s;
+    }
+
+    Map<String, Integer> counts() {
+        return Map.of("upserted", upserts.size(), "deleted", deletes.size());
+    }
+}

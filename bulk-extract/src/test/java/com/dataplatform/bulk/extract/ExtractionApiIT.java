@@ -1,0 +1,203 @@
+package com.dataplatform.bulk.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.dataplatform.bulk.extract.support.Http;
+import com.dataplatform.bulk.extract.support.RecordsReader;
+import com.dataplatform.bulk.extract.support.RecordsReader.Rec;
+import com.dataplatform.testsupport.SuiteInfrastructure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SuiteInfrastructure
+class ExtractionApiIT {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Http http;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+    }
+
+    private int count(String sql, Object... params) {
+        var q = jdbc.sql(sql);
+        for (int i = 0; i < params.length; i++) {
+            q = q.param(i + 1, params[i]);
+        }
+        return q.query(Integer.class).single();
+    }
+
+    @Test
+    void a_batch_of_upserts_and_deletes_is_applied_and_every_row_change_reaches_the_feed() {
+        long before = jdbc.sql("select head from relay_state").query(Long.class).single();
+        var r = http.post("apione", "/api/sources/contacts/records", """
+                {"upserts": [{"id": "a", "userId": "u1", "data": {"name": "Ann"}},
+                             {"id": "b", "userId": "u1", "data": {"name": "Bob"}}]}""");
+        assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(200);
+        r = http.post("apione", "/api/sources/contacts/records", """
+                {"upserts": [{"id": "a", "userId": "u2", "data": {"name": "Ann B."}}], "deletes": ["b", "nope"]}""");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().path("upserted").asInt()).isEqualTo(1);
+        assertThat(jdbc.sql("select user_id || ':' || (payload->>'name') from contacts where org = 'apione'")
+                .query(String.class).list()).containsExactly("u2:Ann B.");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jdbc.sql("""
+                select op || ':' || record_id || ':' || user_id || ':' || coalesce(old_user_id, '-') from change_feed
+                where org = 'apione' and version > :v order by version""").param("v", before).query(String.class).list())
+                .containsExactly("upsert:a:u1:-", "upsert:b:u1:-", "upsert:a:u2:u1", "delete:b:u1:u1"));
+    }
+
+    @Test
+    void writes_made_directly_in_sql_by_another_app_are_captured_in_commit_order() {
+        jdbc.sql("insert into activities (org, id, user_id, payload) values ('apisql', 'x', 'u1', '{\"n\": 1}')").update();
+        jdbc.sql("update activities set payload = '{\"n\": 2}' where org = 'apisql' and id = 'x'").update();
+        jdbc.sql("delete from activities where org = 'apisql'").update();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jdbc.sql("""
+                select op || ':' || coalesce(data->>'n', '-') from change_feed where org = 'apisql' order by version""")
+                .query(String.class).list()).containsExactly("upsert:1", "upsert:2", "delete:-"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"upserts": [{"userId": "u1", "data": {}}]}                                    | upserts[0].id
+            {"upserts": [{"id": 7, "userId": "u1", "data": {}}]}                           | upserts[0].id
+            {"upserts": [{"id": "ok", "userId": "u1", "data": {}}, {"id": "k", "userId": 3, "data": {}}] } | upserts[1].userId
+            {"upserts": [{"id": "k", "userId": "u1", "data": "text"}]}                     | upserts[0].data
+            {"upserts": [{"id": "k", "userId": "u1", "data": {}}, {"id": "k", "userId": "u1", "data": {}}]} | upserts[1].id
+            {"upserts": [{"id": "k", "userId": "u1", "data": {}, "extra": 1}]}             | upserts[0].extra
+            {"upserts": [{"id": "k", "userId": "u1", "data": {}}], "deletes": [1]}         | deletes[0]
+            {"upserts": {"id": "k"}}                                                       | upserts
+            {"deletes": []}                                                                | upserts
+            {"upserts": [{"id": "", "userId": "u1", "data": {}}]}                          | upserts[0].id
+            [1, 2]                                                                         | $
+            """)
+    void a_malformed_batch_is_refused_naming_the_field_and_nothing_is_written(String body, String field) {
+        var r = http.post("apibad", "/api/sources/contacts/records", body);
+        assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.body().path("field").asString()).isEqualTo(field);
+        assertThat(count("select count(*) from contacts where org = 'apibad'")).isZero();
+        assertThat(count("select count(*) from change_staging where org = 'apibad'")
+                + count("select count(*) from change_feed where org = 'apibad'")).isZero();
+    }
+
+    @Test
+    void an_unknown_entity_or_broken_json_is_refused() {
+        var r = http.post("apibad", "/api/sources/invoices/records",
+                "{\"upserts\": [{\"id\": \"k\", \"userId\": \"u1\", \"data\": {}}]}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body().path("field").asString()).isEqualTo("entity");
+        assertThat(http.post("apibad", "/api/sources/contacts/records", "{\"upserts\": [").status()).isEqualTo(400);
+        assertThat(count("select count(*) from contacts where org = 'apibad'")).isZero();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"entities": ["invoices"]}                                  | entities[0]  | 400
+            {"entities": []}                                            | entities     | 400
+            {"userIds": ["u1"]}                                         | entities     | 400
+            {"entities": ["contacts"], "userIds": []}                   | userIds      | 400
+            {"entities": ["contacts"], "userIds": ["u1", "theirs"]}     | userIds[1]   | 422
+            {"entities": ["contacts"], "userIds": [5]}                  | userIds[0]   | 400
+            {"entities": ["contacts"], "chunkSize": 0}                  | chunkSize    | 400
+            {"entities": ["contacts"], "chunkSize": 1000000}            | chunkSize    | 400
+            {"entities": ["contacts"], "chunkSize": "big"}              | chunkSize    | 400
+            {"entities": ["contacts"], "chunkSize": 10.5}               | chunkSize    | 400
+            {"entities": "contacts"}                                    | entities     | 400
+            """)
+    void a_bad_extraction_request_is_refused_naming_the_field_and_no_job_is_created(String body, String field,
+            int status) {
+        http.post("apiown", "/api/sources/contacts/records",
+                "{\"upserts\": [{\"id\": \"m\", \"userId\": \"u1\", \"data\": {}}]}");
+        http.post("apitheirs", "/api/sources/contacts/records",
+                "{\"upserts\": [{\"id\": \"t\", \"userId\": \"theirs\", \"data\": {}}]}");
+        var r = http.post("apiown", "/api/extractions", body);
+        assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(status);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.body().path("field").asString()).isEqualTo(field);
+        assertThat(count("select count(*) from extraction_job where org = 'apiown'")).isZero();
+    }
+
+    @Test
+    void another_orgs_job_looks_like_it_does_not_exist() {
+        http.post("apimine", "/api/sources/contacts/records",
+                "{\"upserts\": [{\"id\": \"m\", \"userId\": \"u1\", \"data\": {}}]}");
+        var started = http.post("apimine", "/api/extractions", "{\"entities\": [\"contacts\"]}");
+        assertThat(started.status()).isEqualTo(202);
+        String id = started.body().path("id").asString();
+        assertThat(http.get("apiyours", "/api/extractions/" + id).status()).isEqualTo(404);
+        assertThat(http.post("apiyours", "/api/extractions/" + id + "/cancel", "").status()).isEqualTo(404);
+        assertThat(http.get("apimine", "/api/extractions/" + id).status()).isEqualTo(200);
+        assertThat(http.get("apimine", "/api/extractions/00000000-0000-0000-0000-000000000000").status())
+                .isEqualTo(404);
+        assertThat(http.post("apimine", "/api/extractions/" + id + "/cancel", "").body().path("status").asString())
+                .isEqualTo("CANCELLED");
+        assertThat(http.post("apimine", "/api/extractions/" + id + "/cancel", "").status()).isEqualTo(409);
+    }
+
+    @Test
+    void a_group_is_snapshotted_then_streamed_and_a_record_leaving_the_group_is_sent_as_a_delete() {
+        StringBuilder seed = new StringBuilder("{\"upserts\": [");
+        for (int i = 0; i < 45; i++) {
+            seed.append(i == 0 ? "" : ",").append("{\"id\": \"k%02d\", \"userId\": \"u%d\", \"data\": {\"n\": %d}}"
+                    .formatted(i, i % 3, i));
+        }
+        assertThat(http.post("apiflow", "/api/sources/contacts/records", seed + "]}").status()).isEqualTo(200);
+        assertThat(http.post("apiflow", "/api/sources/activities/records",
+                "{\"upserts\": [{\"id\": \"a1\", \"userId\": \"u0\", \"data\": {\"t\": \"call\"}}]}").status())
+                .isEqualTo(200);
+        var started = http.post("apiflow", "/api/extractions",
+                "{\"entities\": [\"contacts\", \"activities\"], \"userIds\": [\"u0\", \"u1\"], \"chunkSize\": 10}");
+        assertThat(started.status()).isEqualTo(202);
+        assertThat(started.body().path("status").asString()).isEqualTo("WATERMARKED");
+        String id = started.body().path("id").asString();
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                http.get("apiflow", "/api/extractions/" + id).body().path("status").asString().equals("STREAMING"));
+        JsonNode status = http.get("apiflow", "/api/extractions/" + id).body();
+        assertThat(status.path("progress").path("rowsSent").asLong()).isEqualTo(31);
+        assertThat(status.path("progress").path("chunksDone").asInt()).isEqualTo(status.path("progress")
+                .path("chunksTotal").asInt()).isEqualTo(4);
+
+        http.post("apiflow", "/api/sources/contacts/records", """
+                {"upserts": [{"id": "k00", "userId": "u0", "data": {"n": 100}},
+                             {"id": "k01", "userId": "u2", "data": {"n": 101}},
+                             {"id": "k02", "userId": "u2", "data": {"n": 102}}],
+                 "deletes": ["k03"]}""");
+        try (RecordsReader reader = new RecordsReader(id)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> reader.drain(Duration.ofMillis(300)).size() >= 31 + 3);
+            List<Rec> all = reader.drain(Duration.ofSeconds(1));
+            assertThat(all).allSatisfy(rec -> assertThat(rec.tenant()).isEqualTo("apiflow"));
+            Map<String, Rec> snapshot = all.stream().filter(rec -> rec.op().equals("snapshot"))
+                    .collect(Collectors.toMap(Rec::key, Function.identity()));
+            assertThat(snapshot).hasSize(31).containsKeys("contacts:k00", "contacts:k01", "activities:a1")
+                    .doesNotContainKey("contacts:k02");
+            long watermark = started.body().path("watermark").asLong();
+            assertThat(snapshot.values()).allSatisfy(rec -> assertThat(rec.version()).isGreaterThanOrEqualTo(watermark));
+            List<String> changes = all.stream().filter(rec -> !rec.op().equals("snapshot"))
+                    .map(rec -> rec.op() + " " + rec.key() + " " + rec.userId()).toList();
+            // k01 left the group (u1 -> u2): a delete; k02 is of u2 and stays invisible; k03 (u0) deleted
+            assertThat(changes).containsExactlyInAnyOrder("upsert contacts:k00 u0", "delete contacts:k01 u1",
+                    "delete contacts:k03 u0");
+        }
+        http.post("apiflow", "/api/extractions/" + id + "/cancel", "");
+    }
+}
