@@ -1,15 +1,25 @@
 package com.dataplatform.dataflow.scheduler.outbox;
 
 import com.dataplatform.common.topics.Topic;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Appends an event to the outbox table inside the caller's transaction: the event exists if and only if the change
+ * Appends events to the outbox table inside the caller's transaction: an event exists if and only if the change
  * it announces committed. {@link OutboxRelay} sends it later with the stored id as {@code ce_id}.
  */
 public class Outbox {
+
+    /** One event to append. */
+    public record Entry(Topic topic, String type, String key, String tenant, String subject, Object data) {
+        public Entry {
+            if (!topic.carries(type)) {
+                throw new IllegalArgumentException(topic.name() + " does not carry " + type);
+            }
+        }
+    }
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -20,14 +30,39 @@ public class Outbox {
     }
 
     public void append(Topic topic, String type, String key, String tenant, String subject, Object data) {
-        if (!topic.carries(type)) {
-            throw new IllegalArgumentException(topic.name() + " does not carry " + type);
+        appendAll(List.of(new Entry(topic, type, key, tenant, subject, data)));
+    }
+
+    /** Appends all entries with one statement. */
+    public void appendAll(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        int n = entries.size();
+        String[] ids = new String[n];
+        String[] topics = new String[n];
+        String[] types = new String[n];
+        String[] keys = new String[n];
+        String[] tenants = new String[n];
+        String[] subjects = new String[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            Entry e = entries.get(i);
+            ids[i] = UUID.randomUUID().toString();
+            topics[i] = e.topic().name();
+            types[i] = e.type();
+            keys[i] = e.key();
+            tenants[i] = e.tenant();
+            subjects[i] = e.subject();
+            payloads[i] = json.writeValueAsString(e.data());
         }
         jdbc.sql("""
                 insert into outbox (event_id, topic, type, key, tenant, subject, payload)
-                values (:id, :topic, :type, :key, :tenant, :subject, cast(:payload as jsonb))""")
-                .param("id", UUID.randomUUID()).param("topic", topic.name()).param("type", type)
-                .param("key", key).param("tenant", tenant).param("subject", subject)
-                .param("payload", json.writeValueAsString(data)).update();
+                select e, t, ty, k, te, s, cast(p as jsonb)
+                from unnest(cast(:ids as uuid[]), cast(:topics as text[]), cast(:types as text[]), cast(:keys as text[]),
+                            cast(:tenants as text[]), cast(:subjects as text[]), cast(:payloads as text[]))
+                     as x(e, t, ty, k, te, s, p)""")
+                .param("ids", ids).param("topics", topics).param("types", types).param("keys", keys)
+                .param("tenants", tenants).param("subjects", subjects).param("payloads", payloads).update();
     }
 }
