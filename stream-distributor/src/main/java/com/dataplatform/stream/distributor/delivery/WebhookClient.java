@@ -1,0 +1,122 @@
+package com.dataplatform.stream.distributor.delivery;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.dataplatform.common.events.CloudEventHeaders;
+import com.dataplatform.common.security.OutboundUrlGuard;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Delivers a batch as one JSON POST {@code {streamId, epoch, records: [{id, type, subject, time, topic, partition,
+ * offset, key, data}]}} signed with {@code X-Signature-256: sha256=<hex HMAC-SHA256(secret, body)>}. The URL passes the
+ * SSRF guard again before every POST (its DNS answer may have changed since the stream was created).
+ */
+public class WebhookClient implements DestinationClient {
+
+    public static final String SIGNATURE_HEADER = "X-Signature-256";
+    public static final String STREAM_HEADER = "X-Stream-Id";
+    public static final String EPOCH_HEADER = "X-Stream-Epoch";
+
+    private final HttpClient http;
+    private final OutboundUrlGuard guard;
+    private final JsonMapper json;
+    private final URI url;
+    private final SecretKeySpec key;
+
+    public WebhookClient(HttpClient http, OutboundUrlGuard guard, JsonMapper json, String url, String secret) {
+        this.http = http;
+        this.guard = guard;
+        this.json = json;
+        this.url = URI.create(url);
+        this.key = new SecretKeySpec(secret.getBytes(UTF_8), "HmacSHA256");
+    }
+
+    @Override
+    public void deliver(UUID streamId, long epoch, List<ConsumerRecord<String, byte[]>> batch, Duration timeout)
+            throws DeliveryException, InterruptedException {
+        OutboundUrlGuard.Decision decision = guard.check(url);
+        if (!decision.allowed()) {
+            throw new DeliveryException("destination refused by the SSRF guard: " + decision.reason());
+        }
+        byte[] body = body(streamId, epoch, batch);
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header(STREAM_HEADER, streamId.toString())
+                .header(EPOCH_HEADER, Long.toString(epoch))
+                .header(SIGNATURE_HEADER, "sha256=" + sign(key, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<Void> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            throw new DeliveryException("POST failed: " + e, e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new DeliveryException("destination answered " + response.statusCode());
+        }
+    }
+
+    byte[] body(UUID streamId, long epoch, List<ConsumerRecord<String, byte[]>> batch) {
+        ObjectNode root = json.createObjectNode();
+        root.put("streamId", streamId.toString());
+        root.put("epoch", epoch);
+        ArrayNode records = root.putArray("records");
+        for (ConsumerRecord<String, byte[]> r : batch) {
+            ObjectNode o = records.addObject();
+            o.put("id", header(r, CloudEventHeaders.ID));
+            o.put("type", header(r, CloudEventHeaders.TYPE));
+            o.put("subject", header(r, CloudEventHeaders.SUBJECT));
+            o.put("time", header(r, CloudEventHeaders.TIME));
+            o.put("topic", r.topic());
+            o.put("partition", r.partition());
+            o.put("offset", r.offset());
+            o.put("key", r.key());
+            if (r.value() != null) {
+                try {
+                    o.set("data", json.readTree(r.value()));
+                } catch (JacksonException e) {
+                    o.put("data", new String(r.value(), UTF_8));
+                }
+            }
+        }
+        return json.writeValueAsBytes(root);
+    }
+
+    /** Hex HMAC-SHA256 of the body: what receivers recompute with the stream's secret. */
+    public static String sign(SecretKeySpec key, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String sign(String secret, byte[] body) {
+        return sign(new SecretKeySpec(secret.getBytes(UTF_8), "HmacSHA256"), body);
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), UTF_8);
+    }
+}

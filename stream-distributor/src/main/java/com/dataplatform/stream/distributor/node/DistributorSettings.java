@@ -1,0 +1,53 @@
+package com.dataplatform.stream.distributor.node;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How one node distributes and delivers streams ({@code stream-distributor.*}).
+ *
+ * @param nodeId            this node's id; blank = host name + random suffix
+ * @param leaseTtl          how long a claim or renewal holds a stream (database time)
+ * @param pollInterval      how often the poller heartbeats, renews, claims and rebalances
+ * @param probeInterval     how often the connectivity daemon probes Postgres and Kafka
+ * @param failureThreshold  consecutive failed probes of one dependency before the node relinquishes everything
+ * @param selfFenceMargin   a worker stops this long before its lease could expire if renewals fail
+ * @param webhookTimeout    upper bound of one webhook POST
+ * @param retryBase         first retry delay of a failing delivery (doubles, full jitter)
+ * @param retryMax          largest retry delay
+ * @param breakerThreshold  consecutive delivery failures that open a stream's circuit (stream goes DEGRADED)
+ * @param breakerCooldown   how long an open circuit waits before a trial delivery
+ * @param maxBatch          most records per delivery batch
+ */
+@ConfigurationProperties("stream-distributor")
+public record DistributorSettings(
+        @DefaultValue("") String nodeId,
+        @DefaultValue("3s") Duration leaseTtl,
+        @DefaultValue("1s") Duration pollInterval,
+        @DefaultValue("1s") Duration probeInterval,
+        @DefaultValue("3") int failureThreshold,
+        @DefaultValue("1s") Duration selfFenceMargin,
+        @DefaultValue("5s") Duration webhookTimeout,
+        @DefaultValue("200ms") Duration retryBase,
+        @DefaultValue("10s") Duration retryMax,
+        @DefaultValue("5") int breakerThreshold,
+        @DefaultValue("5s") Duration breakerCooldown,
+        @DefaultValue("500") int maxBatch) {
+
+    public DistributorSettings {
+        if (selfFenceMargin.compareTo(leaseTtl) >= 0) {
+            throw new IllegalArgumentException("self-fence-margin must be shorter than lease-ttl");
+        }
+        if (failureThreshold < 1 || breakerThreshold < 1 || maxBatch < 1) {
+            throw new IllegalArgumentException("thresholds and max-batch must be positive");
+        }
+    }
+
+    /** The defaults, for code that runs a node without Spring (benchmarks). */
+    public static DistributorSettings defaults(String nodeId) {
+        return new DistributorSettings(nodeId, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1), 3,
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(10), 5,
+                Duration.ofSeconds(5), 500);
+    }
+}
