@@ -28,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"dataflow.lease=3s", "dataflow.heartbeat=500ms", "dataflow.poll-interval=50ms"})
 @SuiteInfrastructure
+// Closed after each class: a cached context's dispatcher would otherwise claim runs of the dispatch tests.
+@org.springframework.test.annotation.DirtiesContext
 public abstract class ApiTestBase {
 
     protected static final JsonMapper JSON = JsonMapper.builder().build();

@@ -3,6 +3,7 @@ package com.dataplatform.dataflow.scheduler;
 import com.dataplatform.common.topics.SuiteService;
 import com.dataplatform.testsupport.ServiceSkeletonContract;
 
+@org.springframework.test.annotation.DirtiesContext
 class DataflowSchedulerSkeletonIT extends ServiceSkeletonContract {
 
     @Override

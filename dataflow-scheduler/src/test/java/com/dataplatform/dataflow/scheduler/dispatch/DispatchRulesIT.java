@@ -1,0 +1,88 @@
+package com.dataplatform.dataflow.scheduler.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class DispatchRulesIT extends DispatchTestBase {
+
+    @Autowired
+    RunReader reader;
+
+    private List<UUID> started(Dispatcher d) {
+        return d.step().runs().stream().map(ClaimedRun::id).toList();
+    }
+
+    @Test
+    void a_later_reader_never_overtakes_an_earlier_writer_but_non_conflicting_runs_go_ahead() {
+        String org = newOrg();
+        Dispatcher d = dispatcher("rules", Duration.ofSeconds(30), 100, 1000);
+        UUID w1 = queue.enqueue(org, dataflow(org, "etl", arr(), arr("a")), null).id();
+        UUID r1 = queue.enqueue(org, dataflow(org, "etl", arr("a"), arr("x1")), null).id();
+        UUID w2 = queue.enqueue(org, dataflow(org, "etl", arr("b"), arr("a")), null).id();
+        UUID r2 = queue.enqueue(org, dataflow(org, "etl", arr("a"), arr("x2")), null).id();
+        UUID other = queue.enqueue(org, dataflow(org, "etl", arr("c"), arr("x3")), null).id();
+
+        assertThat(started(d)).containsExactlyInAnyOrder(w1, other);
+        RunView blocked = reader.find(org, r1).orElseThrow();
+        assertThat(blocked.blockedBy()).extracting(RunView.Blocker::runId).contains(w1);
+        assertThat(blocked.blockedBy()).extracting(RunView.Blocker::dataset).contains("a");
+        assertThat(reader.locks(org)).extracting(RunReader.HeldLock::dataset, RunReader.HeldLock::mode)
+                .contains(tuple("a", "exclusive"));
+
+        finishRunning(org, w1);
+        assertThat(started(d)).containsExactly(r1);
+        // r2 only reads a, like the running r1, but the earlier w2 waits for a: FIFO per dataset.
+        assertThat(reader.find(org, r2).orElseThrow().blockedBy()).extracting(RunView.Blocker::runId).contains(w2);
+        finishRunning(org, r1);
+        assertThat(started(d)).containsExactly(w2);
+        finishRunning(org, w2);
+        assertThat(started(d)).containsExactly(r2);
+    }
+
+    @Test
+    void one_run_per_dataflow_and_type_limits_hold() {
+        String org = newOrg();
+        Dispatcher d = dispatcher("rules2", Duration.ofSeconds(30), 100, 1000);
+        UUID flow = dataflow(org, "etl", arr("a"), arr("out1"));
+        UUID first = queue.enqueue(org, flow, null).id();
+        UUID second = queue.enqueue(org, flow, null).id();
+        limit(org, "small", 1);
+        UUID s1 = queue.enqueue(org, dataflow(org, "small", arr("p"), arr("q1")), null).id();
+        UUID s2 = queue.enqueue(org, dataflow(org, "small", arr("p"), arr("q2")), null).id();
+        assertThat(started(d)).containsExactlyInAnyOrder(first, s1);
+        assertThat(reader.find(org, s2).orElseThrow().blockedBy()).extracting(RunView.Blocker::reason)
+                .anySatisfy(r -> assertThat(r).contains("limit"));
+        finishRunning(org, first);
+        finishRunning(org, s1);
+        assertThat(started(d)).containsExactlyInAnyOrder(second, s2);
+    }
+
+    @Test
+    void cancelling_a_queued_run_unblocks_the_runs_behind_it() {
+        String org = newOrg();
+        Dispatcher d = dispatcher("rules3", Duration.ofSeconds(30), 100, 1000);
+        UUID holder = queue.enqueue(org, dataflow(org, "etl", arr("a"), arr("h")), null).id();
+        assertThat(started(d)).containsExactly(holder);
+        UUID writer = queue.enqueue(org, dataflow(org, "etl", arr(), arr("a")), null).id();
+        UUID reader2 = queue.enqueue(org, dataflow(org, "etl", arr("a"), arr("r")), null).id();
+        assertThat(started(d)).isEmpty();
+        queue.cancel(org, writer);
+        assertThat(status(writer)).isEqualTo("CANCELLED");
+        assertThat(started(d)).containsExactly(reader2);
+    }
+
+    private void finishRunning(String org, UUID run) {
+        Long token = jdbc.sql("select fencing_token from run where id = :id").param("id", run).query(Long.class).single();
+        Boolean done = tx.execute(s -> finisher.finish(run, token, RunStatus.SUCCEEDED, null));
+        assertThat(done).isTrue();
+    }
+
+    private static org.assertj.core.groups.Tuple tuple(Object... values) {
+        return org.assertj.core.groups.Tuple.tuple(values);
+    }
+}
