@@ -35,8 +35,10 @@ public final class ClusterNode implements AutoCloseable {
         p.put("suite.outbound.allowlist", "127.0.0.0/8");
         p.put("stream-distributor.node-id", id);
         p.putAll(settings);
+        // command-line arguments outrank application.yml (builder "properties" would only be defaults)
+        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(StreamDistributorApplication.class)
-                .properties(p).run();
+                .run(args);
         return new ClusterNode(id, ctx);
     }
 
