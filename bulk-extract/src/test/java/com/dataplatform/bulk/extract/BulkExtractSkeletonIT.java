@@ -1,8 +1,11 @@
 package com.dataplatform.bulk.extract;
 
 import com.dataplatform.common.topics.SuiteService;
+import org.springframework.test.annotation.DirtiesContext;
 import com.dataplatform.testsupport.ServiceSkeletonContract;
 
+// closed after the class: its extraction worker must not take jobs of the crash tests' nodes
+@DirtiesContext
 class BulkExtractSkeletonIT extends ServiceSkeletonContract {
 
     @Override

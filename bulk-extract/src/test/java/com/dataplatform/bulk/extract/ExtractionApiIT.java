@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.dataplatform.bulk.extract.support.Http;
 import com.dataplatform.bulk.extract.support.RecordsReader;
 import com.dataplatform.bulk.extract.support.RecordsReader.Rec;
+import org.springframework.test.annotation.DirtiesContext;
 import com.dataplatform.testsupport.SuiteInfrastructure;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,8 @@ import tools.jackson.databind.JsonNode;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @SuiteInfrastructure
+// closed after the class: its extraction worker must not take jobs of the crash tests' nodes
+@DirtiesContext
 class ExtractionApiIT {
 
     @LocalServerPort

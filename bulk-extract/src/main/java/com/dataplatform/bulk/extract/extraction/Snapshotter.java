@@ -73,10 +73,15 @@ class Snapshotter {
         if (!resuming) {
             fenced(store.startChunk(job.id(), owner, version, endKey));
         }
-        int half = records.size() / 2;
-        publisher.publishAll(job, records.subList(0, half));
-        probe.ifAvailable(p -> p.midChunk(job.id(), job.chunksDone()));
-        publisher.publishAll(job, records.subList(half, records.size()));
+        SnapshotProbe observer = probe.getIfAvailable();
+        if (observer == null) {
+            publisher.publishAll(job, records);
+        } else {
+            int half = records.size() / 2;
+            publisher.publishAll(job, records.subList(0, half));
+            observer.midChunk(job.id(), job.chunksDone());
+            publisher.publishAll(job, records.subList(half, records.size()));
+        }
         boolean entityDone = !resuming && chunk.rows().size() < job.chunkSize();
         fenced(entityDone ? store.completeChunk(job.id(), owner, job.entityIndex() + 1, null, records.size())
                 : store.completeChunk(job.id(), owner, job.entityIndex(), endKey, records.size()));

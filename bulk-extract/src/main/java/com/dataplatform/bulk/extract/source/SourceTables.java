@@ -37,6 +37,16 @@ public class SourceTables {
     }
 
     private static void create(JdbcClient jdbc, String entity) {
+        // DDL locks the table even when nothing is missing; a node starting under write load must not take them
+        boolean complete = jdbc.sql("""
+                select count(*) = 2 from pg_trigger
+                where tgrelid = to_regclass(quote_ident(current_schema()) || '.' || quote_ident(:t))
+                  and tgname in ('capture', 'no_truncate')
+                  and exists (select 1 from pg_indexes where schemaname = current_schema() and indexname = :t || '_user')""")
+                .param("t", entity).query(Boolean.class).single();
+        if (complete) {
+            return;
+        }
         String t = "\"" + entity + "\"";
         jdbc.sql("""
                 create table if not exists %s (

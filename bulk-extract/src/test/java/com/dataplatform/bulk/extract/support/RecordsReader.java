@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import tools.jackson.databind.JsonNode;
@@ -38,24 +39,45 @@ public final class RecordsReader implements AutoCloseable {
         consumer.subscribe(List.of("extract.records"));
     }
 
-    /** Polls until no new record of the job arrived for {@code quiet}. */
+    /**
+     * Polls until everything on the topic when called has been read (at most a minute), then until no new record of
+     * the job arrived for {@code quiet}.
+     */
     public List<Rec> drain(Duration quiet) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+            take(consumer.poll(Duration.ofMillis(200)));
+        }
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        while (System.nanoTime() < deadline
+                && end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            take(consumer.poll(Duration.ofMillis(200)));
+        }
         long lastNew = System.nanoTime();
         while (System.nanoTime() - lastNew < quiet.toNanos()) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                ReceivedEvent e = CloudEventCodec.read(r);
-                if (!subject.equals(e.subject())) {
-                    continue;
-                }
-                JsonNode b = Http.JSON.readTree(r.value());
-                records.add(new Rec(r.key(), r.partition(), r.offset(), b.path("op").asString(),
-                        b.path("entity").asString(), b.path("id").asString(),
-                        b.path("userId").isNull() ? null : b.path("userId").asString(), b.path("version").asLong(),
-                        b.get("data"), e.id(), e.tenant()));
+            if (take(consumer.poll(Duration.ofMillis(200)))) {
                 lastNew = System.nanoTime();
             }
         }
         return List.copyOf(records);
+    }
+
+    private boolean take(Iterable<ConsumerRecord<String, byte[]>> polled) {
+        boolean any = false;
+        for (ConsumerRecord<String, byte[]> r : polled) {
+            ReceivedEvent e = CloudEventCodec.read(r);
+            if (!subject.equals(e.subject())) {
+                continue;
+            }
+            JsonNode b = Http.JSON.readTree(r.value());
+            records.add(new Rec(r.key(), r.partition(), r.offset(), b.path("op").asString(),
+                    b.path("entity").asString(), b.path("id").asString(),
+                    b.path("userId").isNull() ? null : b.path("userId").asString(), b.path("version").asLong(),
+                    b.path("data").isNull() || b.path("data").isMissingNode() ? null : b.get("data"), e.id(),
+                    e.tenant()));
+            any = true;
+        }
+        return any;
     }
 
     @Override
