@@ -56,6 +56,9 @@ public class Dispatcher {
         return worker;
     }
 
+    /** Most entries of one resource's shared head group evaluated per step. */
+    static final int HEAD_LIMIT = 64;
+
     public Step step() {
         return step(batch);
     }
@@ -90,13 +93,16 @@ public class Dispatcher {
             return 0;
         }
         Set<UUID> candidates = new LinkedHashSet<>();
-        Set<String> seen = new java.util.HashSet<>();
+        Map<String, Long> resources = new HashMap<>();
         for (Signal sig : signals) {
             if (sig.runId() != null) {
                 candidates.add(sig.runId());
-            } else if (seen.add(sig.resource() + "@" + sig.afterSeq())) {
-                headGroup(sig.resource(), sig.afterSeq(), candidates);
+            } else {
+                resources.merge(sig.resource(), sig.afterSeq(), Math::min);
             }
+        }
+        if (!resources.isEmpty()) {
+            headGroups(resources, candidates);
         }
         if (!candidates.isEmpty()) {
             markReady(candidates);
@@ -104,28 +110,65 @@ public class Dispatcher {
         return signals.size();
     }
 
-    /** The queued entries of a resource that may have become startable: an X head, or the leading S entries. */
-    private void headGroup(String resource, long afterSeq, Set<UUID> out) {
-        List<Entry> entries = jdbc.sql("""
-                select run_id, mode, seq from run_lock where resource = :r and not running and seq > :after
-                order by seq limit :limit""")
-                .param("r", resource).param("after", afterSeq).param("limit", batch + 1)
-                .query((rs, i) -> new Entry(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3))).list();
-        for (int i = 0; i < entries.size(); i++) {
-            Entry e = entries.get(i);
-            if (e.mode().equals("X")) {
-                if (i == 0) {
+    private record HeadEntry(String resource, UUID runId, String mode, long seq) {
+    }
+
+    /**
+     * The queued entries of each resource that may have become startable: an X head, or the leading S entries —
+     * one statement for all resources; a shared group longer than {@link #HEAD_LIMIT} continues in a later step.
+     */
+    private void headGroups(Map<String, Long> resources, Set<UUID> out) {
+        String[] names = resources.keySet().toArray(String[]::new);
+        Long[] after = new Long[names.length];
+        for (int i = 0; i < names.length; i++) {
+            after[i] = resources.get(names[i]);
+        }
+        List<HeadEntry> entries = jdbc.sql("""
+                select s.resource, h.run_id, h.mode, h.seq
+                from unnest(cast(:names as text[]), cast(:after as bigint[])) as s(resource, after_seq)
+                cross join lateral (
+                  select run_id, mode, seq from run_lock
+                  where resource = s.resource and not running and seq > s.after_seq
+                  order by seq limit :limit) h
+                order by s.resource, h.seq""")
+                .param("names", names).param("after", after).param("limit", HEAD_LIMIT + 1)
+                .query((rs, i) -> new HeadEntry(rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3),
+                        rs.getLong(4)))
+                .list();
+        String current = null;
+        int position = 0;
+        boolean closed = false;
+        List<String> continueAt = new ArrayList<>();
+        List<Long> continueSeq = new ArrayList<>();
+        HeadEntry previous = null;
+        for (HeadEntry e : entries) {
+            if (!e.resource().equals(current)) {
+                current = e.resource();
+                position = 0;
+                closed = false;
+            }
+            if (!closed) {
+                if (e.mode().equals("X")) {
+                    if (position == 0) {
+                        out.add(e.runId());
+                    }
+                    closed = true;
+                } else if (position == HEAD_LIMIT) {
+                    continueAt.add(e.resource());
+                    continueSeq.add(previous.seq());
+                    closed = true;
+                } else {
                     out.add(e.runId());
                 }
-                return;
             }
-            if (i == batch) {
-                // The shared head group goes on: continue from here in a later step.
-                jdbc.sql("insert into dispatch_signal (resource, after_seq) values (:r, :after)")
-                        .param("r", resource).param("after", entries.get(i - 1).seq()).update();
-                return;
-            }
-            out.add(e.runId());
+            position++;
+            previous = e;
+        }
+        if (!continueAt.isEmpty()) {
+            jdbc.sql("""
+                    insert into dispatch_signal (resource, after_seq)
+                    select * from unnest(cast(:r as text[]), cast(:a as bigint[]))""")
+                    .param("r", continueAt.toArray(String[]::new)).param("a", continueSeq.toArray(Long[]::new)).update();
         }
     }
 
@@ -146,15 +189,17 @@ public class Dispatcher {
     }
 
     private List<ClaimedRun> start(int maxStart) {
-        int running = jdbc.sql("select coalesce(sum(running), 0) from type_running").query(Integer.class).single();
+        int running = jdbc.sql("select count(*) from run where status = 'RUNNING'").query(Integer.class).single();
         int globalFree = Math.min(Math.min(batch, maxStart), globalLimit - running);
         if (globalFree <= 0) {
             return List.of();
         }
         List<String> ids = jdbc.sql("""
                 with t as (
-                  select tr.org, tr.type, least(coalesce(tl.max_running, :def) - tr.running, :globalFree) as free
-                  from type_running tr left join type_limit tl on tl.org = tr.org and tl.type = tr.type)
+                  select rt.org, rt.type, least(coalesce(tl.max_running, :def) - (
+                           select count(*) from run x where x.org = rt.org and x.type = rt.type and x.status = 'RUNNING'),
+                         :globalFree) as free
+                  from run_type rt left join type_limit tl on tl.org = rt.org and tl.type = rt.type)
                 select r.id::text from t
                 cross join lateral (
                   select id, seq from run
@@ -180,15 +225,6 @@ public class Dispatcher {
                 .list();
         jdbc.sql("update run_lock set running = true where run_id = any(cast(:ids as uuid[]))").param("ids", idArray)
                 .update();
-        Map<String, Integer> perType = new HashMap<>();
-        for (ClaimedRun r : started) {
-            perType.merge(r.org() + "\u0000" + r.type(), 1, Integer::sum);
-        }
-        for (Map.Entry<String, Integer> e : perType.entrySet()) {
-            String[] key = e.getKey().split("\u0000", 2);
-            jdbc.sql("update type_running set running = running + :n where org = :org and type = :type")
-                    .param("n", e.getValue()).param("org", key[0]).param("type", key[1]).update();
-        }
         List<com.dataplatform.dataflow.scheduler.outbox.Outbox.Entry> events = new ArrayList<>(started.size());
         for (ClaimedRun r : started) {
             events.add(new RunEvent(r.id(), r.dataflowId(), r.dataflowVersion(), r.type(), RunStatus.RUNNING, null)

@@ -48,10 +48,6 @@ public class RunFinisher {
                 with released as (delete from run_lock where run_id = :id returning resource)
                 insert into dispatch_signal (resource) select resource from released""")
                 .param("id", runId).update();
-        if (f.previous().equals("RUNNING")) {
-            jdbc.sql("update type_running set running = running - 1 where org = :org and type = :type")
-                    .param("org", f.org()).param("type", f.type()).update();
-        }
         outbox.appendAll(List.of(new RunEvent(runId, f.dataflowId(), f.version(), f.type(), status, error).entry(f.org())));
         return true;
     }

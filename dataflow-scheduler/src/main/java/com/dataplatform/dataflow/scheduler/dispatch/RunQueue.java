@@ -74,7 +74,7 @@ public class RunQueue {
                     select :id, r, m, :seq from unnest(cast(:resources as text[]), cast(:modes as text[])) as x(r, m)""")
                     .param("id", id).param("seq", seq).param("resources", locks.keySet().toArray(String[]::new))
                     .param("modes", locks.values().toArray(String[]::new)).update();
-            jdbc.sql("insert into type_running (org, type) values (:org, :type) on conflict do nothing")
+            jdbc.sql("insert into run_type (org, type) values (:org, :type) on conflict do nothing")
                     .param("org", org).param("type", p.type()).update();
             jdbc.sql("insert into dispatch_signal (run_id) values (:id)").param("id", id).update();
             outbox.appendAll(List.of(new RunEvent(id, dataflowId, p.version(), p.type(), RunStatus.QUEUED, null)

@@ -78,6 +78,6 @@ public class DispatchMetrics {
                 });
         queueDepth.register(rows, true);
         blocked.set(jdbc.sql("select count(*) from run where status = 'QUEUED' and not ready").query(Long.class).single());
-        running.set(jdbc.sql("select coalesce(sum(running), 0) from type_running").query(Long.class).single());
+        running.set(jdbc.sql("select count(*) from run where status = 'RUNNING'").query(Long.class).single());
     }
 }

@@ -62,7 +62,7 @@ class CrashIT extends DispatchTestBase {
         assertThat(leases.expire(10)).isZero();
         Boolean again = tx.execute(s -> finisher.finish(runId, null, RunStatus.FAILED, "again"));
         assertThat(again).isFalse();
-        assertThat(jdbc.sql("select running from type_running where org = :o and type = 'etl'").param("o", org)
+        assertThat(jdbc.sql("select count(*) from run where org = :o and status = 'RUNNING'").param("o", org)
                 .query(Integer.class).single()).isZero();
         assertThat(jdbc.sql("select count(*) from outbox where type = 'RunFailed' and key = :k")
                 .param("k", runId.toString()).query(Integer.class).single()).isLessThanOrEqualTo(1);
