@@ -229,7 +229,7 @@ public class DataflowDispatchBenchmark implements Benchmark {
         ConcurrentLinkedQueue<Long> waits = new ConcurrentLinkedQueue<>();
         CountDownLatch done = new CountDownLatch(n);
         OneTimeTask<Void> task = Tasks.oneTime("bench-run").execute((inst, c) -> {
-            waits.add(Duration.between(inst.getExecutionTime(), Instant.now()).toNanos());
+            waits.add(Duration.between(c.getExecution().executionTime, Instant.now()).toNanos());
             done.countDown();
         });
         Scheduler scheduler = Scheduler.create(ds, task).threads(DB_SCHEDULER_THREADS)
