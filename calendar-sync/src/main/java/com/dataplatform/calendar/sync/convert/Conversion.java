@@ -1,0 +1,31 @@
+package com.dataplatform.calendar.sync.convert;
+
+import com.dataplatform.calendar.sync.unified.UnifiedEvent;
+import java.util.List;
+
+/**
+ * The outcome for one event of a payload: converted (possibly after repairs, each named) or rejected with a
+ * reason. One bad event never hides the others.
+ */
+public record Conversion(String sourceId, UnifiedEvent event, List<String> repairs, String rejection) {
+
+    public Conversion {
+        repairs = List.copyOf(repairs);
+    }
+
+    public static Conversion ok(UnifiedEvent event, List<String> repairs) {
+        return new Conversion(event.sourceId(), event, repairs, null);
+    }
+
+    public static Conversion rejected(String sourceId, String reason) {
+        return new Conversion(sourceId, null, List.of(), reason);
+    }
+
+    public boolean isRejected() {
+        return rejection != null;
+    }
+
+    public boolean isRepaired() {
+        return !isRejected() && !repairs.isEmpty();
+    }
+}

@@ -1,0 +1,343 @@
+package com.dataplatform.calendar.sync.convert;
+
+import com.dataplatform.calendar.sync.unified.Attendee;
+import com.dataplatform.calendar.sync.unified.EventTime;
+import com.dataplatform.calendar.sync.unified.UnifiedEvent;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.Temporal;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import net.fortuna.ical4j.data.CalendarBuilder;
+import net.fortuna.ical4j.data.CalendarParserFactory;
+import net.fortuna.ical4j.data.ContentHandlerContext;
+import net.fortuna.ical4j.data.ParserException;
+import net.fortuna.ical4j.model.Calendar;
+import net.fortuna.ical4j.model.Component;
+import net.fortuna.ical4j.model.Parameter;
+import net.fortuna.ical4j.model.Property;
+import net.fortuna.ical4j.model.TimeZoneRegistryFactory;
+import net.fortuna.ical4j.model.property.DateListProperty;
+import net.fortuna.ical4j.model.property.DateProperty;
+import net.fortuna.ical4j.util.CompatibilityHints;
+
+/**
+ * iCalendar (RFC 5545) → unified, through ical4j. A payload is parsed strictly first; if that fails it is parsed
+ * again leniently (relaxed unfolding/parsing/validation, Outlook and Lotus Notes compatibility, invalid properties
+ * dropped) and every event from it is reported as repaired with the strict parser's complaint. A payload that
+ * cannot be parsed even leniently is rejected as a whole with the parser's reason. VEVENTs with a RECURRENCE-ID are
+ * attached to their series when it is in the same payload.
+ */
+public final class ICalendarConverter {
+
+    /** ical4j's compatibility switches are JVM-global; parsing is serialized so strict and lenient never mix. */
+    private static final Object PARSE_LOCK = new Object();
+
+    private ICalendarConverter() {
+    }
+
+    /** The parse outcome: the converted events, or the reason the whole payload was rejected. */
+    public record Result(List<Conversion> events, String rejection) {
+    }
+
+    public static Result convert(String text, ZoneId orgZone) {
+        List<String> fileRepairs = new ArrayList<>();
+        Calendar calendar;
+        try {
+            calendar = parse(text, false);
+        } catch (ParserException | IOException | RuntimeException strict) {
+            try {
+                String cleaned = withoutTopLevelAlarms(text);
+                if (!cleaned.equals(text)) {
+                    fileRepairs.add("removed VALARMs outside any VEVENT/VTODO");
+                }
+                calendar = parse(cleaned, true);
+                fileRepairs.add("parsed leniently: " + message(strict));
+            } catch (ParserException | IOException | RuntimeException lenient) {
+                return new Result(List.of(), "not valid iCalendar: " + message(lenient));
+            }
+        }
+        List<Conversion> masters = new ArrayList<>();
+        Map<String, Integer> masterIndex = new LinkedHashMap<>();
+        List<Conversion> occurrences = new ArrayList<>();
+        int position = 0;
+        for (Component c : calendar.getComponents()) {
+            if (!"VEVENT".equals(c.getName())) {
+                continue;
+            }
+            position++;
+            Conversion conversion;
+            try {
+                conversion = convertEvent(c, orgZone, fileRepairs, position);
+            } catch (RuntimeException e) {
+                conversion = Conversion.rejected(value(c, "UID").orElse("VEVENT #" + position),
+                        "unreadable VEVENT: " + message(e));
+            }
+            if (!conversion.isRejected() && conversion.event().recurrenceId() != null) {
+                occurrences.add(conversion);
+            } else {
+                if (!conversion.isRejected()) {
+                    masterIndex.putIfAbsent(conversion.event().uid(), masters.size());
+                }
+                masters.add(conversion);
+            }
+        }
+        for (Conversion occurrence : occurrences) {
+            Integer i = masterIndex.get(occurrence.event().uid());
+            if (i == null) {
+                masters.add(occurrence); // an override whose series is elsewhere: kept as an occurrence
+                continue;
+            }
+            Conversion master = masters.get(i);
+            UnifiedEvent o = occurrence.event();
+            List<UnifiedEvent.Override> overrides = new ArrayList<>(master.event().overrides());
+            overrides.add(new UnifiedEvent.Override(o.recurrenceId(), o.status() == UnifiedEvent.Status.CANCELLED,
+                    o.start(), o.end(), o.title()));
+            masters.set(i, Conversion.ok(master.event().withOverrides(overrides), master.repairs()));
+        }
+        return new Result(masters, null);
+    }
+
+    /** RFC 5545 allows VALARM only inside VEVENT/VTODO; exports (and spec snippets) sometimes put it at the top. */
+    static String withoutTopLevelAlarms(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int depth = 0;
+        boolean skipping = false;
+        for (String line : text.split("\r?\n", -1)) {
+            String upper = line.strip().toUpperCase(java.util.Locale.ROOT);
+            if (skipping) {
+                if (upper.equals("END:VALARM")) {
+                    skipping = false;
+                }
+                continue;
+            }
+            if (upper.startsWith("BEGIN:")) {
+                if (upper.equals("BEGIN:VALARM") && depth == 1) {
+                    skipping = true;
+                    continue;
+                }
+                depth++;
+            } else if (upper.startsWith("END:")) {
+                depth--;
+            }
+            out.append(line).append("\r\n");
+        }
+        return out.toString();
+    }
+
+    private static Calendar parse(String text, boolean lenient) throws ParserException, IOException {
+        synchronized (PARSE_LOCK) {
+            String[] hints = {CompatibilityHints.KEY_RELAXED_PARSING, CompatibilityHints.KEY_RELAXED_UNFOLDING,
+                    CompatibilityHints.KEY_RELAXED_VALIDATION, CompatibilityHints.KEY_OUTLOOK_COMPATIBILITY,
+                    CompatibilityHints.KEY_NOTES_COMPATIBILITY};
+            for (String hint : hints) {
+                CompatibilityHints.setHintEnabled(hint, lenient);
+            }
+            try {
+                CalendarBuilder builder = new CalendarBuilder(CalendarParserFactory.getInstance().get(),
+                        new ContentHandlerContext().withSuppressInvalidProperties(lenient),
+                        TimeZoneRegistryFactory.getInstance().createRegistry());
+                Calendar calendar = builder.build(new StringReader(text));
+                // force lazy values now, inside the lock and the chosen mode
+                for (Component c : calendar.getComponents()) {
+                    for (Property p : c.getProperties()) {
+                        if (p instanceof DateProperty<?> d) {
+                            d.getDate();
+                        }
+                    }
+                }
+                return calendar;
+            } finally {
+                for (String hint : hints) {
+                    CompatibilityHints.setHintEnabled(hint, false);
+                }
+            }
+        }
+    }
+
+    private static Conversion convertEvent(Component c, ZoneId orgZone, List<String> fileRepairs, int position) {
+        List<String> repairs = new ArrayList<>(fileRepairs);
+        String uid = value(c, "UID").orElse(null);
+        EventTime start = time(c, "DTSTART", orgZone, repairs);
+        if (uid == null || uid.isBlank()) {
+            uid = "generated-" + hash(value(c, "DTSTART").orElse("") + "|" + value(c, "SUMMARY").orElse("") + "|" + position);
+            repairs.add("VEVENT without UID: generated " + uid);
+        }
+        EventTime end = time(c, "DTEND", orgZone, repairs);
+        Optional<String> duration = value(c, "DURATION");
+        if (end == null && duration.isPresent() && start != null) {
+            Duration d = Duration.parse(toJavaDuration(duration.get()));
+            end = start instanceof EventTime.Timed t ? new EventTime.Timed(t.instant().plus(d), t.zone())
+                    : new EventTime.AllDay(((EventTime.AllDay) start).date().plusDays(Math.max(1, d.toDays())));
+        }
+        List<String> rules = new ArrayList<>();
+        List<EventTime> rdates = new ArrayList<>();
+        List<EventTime> exdates = new ArrayList<>();
+        for (Property p : c.getProperties()) {
+            switch (p.getName()) {
+                case "RRULE" -> rules.add(p.getValue());
+                case "RDATE" -> rdates.addAll(dates(p, orgZone, repairs));
+                case "EXDATE" -> exdates.addAll(dates(p, orgZone, repairs));
+                default -> { }
+            }
+        }
+        List<Attendee> attendees = new ArrayList<>();
+        for (Property p : c.getProperties()) {
+            if ("ATTENDEE".equals(p.getName())) {
+                attendees.add(new Attendee(p.getValue(), param(p, "CN"), partstat(param(p, "PARTSTAT"))));
+            }
+        }
+        String status = value(c, "STATUS").orElse("CONFIRMED").toUpperCase(java.util.Locale.ROOT);
+        String klass = value(c, "CLASS").orElse("").toUpperCase(java.util.Locale.ROOT);
+        Instant updated = instantOf(c, "LAST-MODIFIED").orElse(instantOf(c, "DTSTAMP").orElse(null));
+        int sequence = value(c, "SEQUENCE").map(s -> {
+            try {
+                return Integer.parseInt(s.strip());
+            } catch (NumberFormatException e) {
+                repairs.add("ignored non-numeric SEQUENCE " + s);
+                return 0;
+            }
+        }).orElse(0);
+        UnifiedEvent event = new UnifiedEvent(uid, uid, time(c, "RECURRENCE-ID", orgZone, repairs),
+                value(c, "SUMMARY").orElse(null), value(c, "DESCRIPTION").orElse(null), value(c, "LOCATION").orElse(null),
+                start, end, rules.isEmpty() && rdates.isEmpty() ? null : new UnifiedEvent.Recurrence(rules, rdates, exdates),
+                List.of(), value(c, "ORGANIZER").orElse(null), attendees,
+                status.equals("CANCELLED") ? UnifiedEvent.Status.CANCELLED
+                        : status.equals("TENTATIVE") ? UnifiedEvent.Status.TENTATIVE : UnifiedEvent.Status.CONFIRMED,
+                switch (klass) {
+                    case "PUBLIC" -> UnifiedEvent.Visibility.PUBLIC;
+                    case "PRIVATE" -> UnifiedEvent.Visibility.PRIVATE;
+                    case "CONFIDENTIAL" -> UnifiedEvent.Visibility.CONFIDENTIAL;
+                    default -> UnifiedEvent.Visibility.DEFAULT;
+                },
+                updated, sequence);
+        return Cleanser.clean(event, repairs);
+    }
+
+    private static String toJavaDuration(String icalDuration) {
+        // RFC 5545 allows weeks (P2W) and day-only durations (P1D); java.time.Duration wants PnDTnHnMnS
+        String d = icalDuration.strip();
+        if (d.matches("[+]?P\\d+W")) {
+            return "P" + Integer.parseInt(d.replaceAll("\\D", "")) * 7 + "D";
+        }
+        return d.replace("+", "");
+    }
+
+    static EventTime time(Component c, String name, ZoneId orgZone, List<String> repairs) {
+        for (Property p : c.getProperties()) {
+            if (name.equals(p.getName()) && p instanceof DateProperty<?> d) {
+                return toEventTime(d.getDate(), param(p, "TZID"), orgZone, repairs, name);
+            }
+        }
+        return null;
+    }
+
+    private static List<EventTime> dates(Property p, ZoneId orgZone, List<String> repairs) {
+        List<EventTime> out = new ArrayList<>();
+        if (p instanceof DateListProperty<?> list) {
+            for (Temporal t : list.getDates()) {
+                out.add(toEventTime(t, param(p, "TZID"), orgZone, repairs, p.getName()));
+            }
+        }
+        return out;
+    }
+
+    static EventTime toEventTime(Temporal t, String tzid, ZoneId orgZone, List<String> repairs, String what) {
+        if (t instanceof LocalDate d) {
+            return new EventTime.AllDay(d);
+        }
+        if (t instanceof LocalDateTime local) {
+            repairs.add("floating " + what + " " + local + ": read in the org zone " + orgZone);
+            return new EventTime.Timed(local.atZone(orgZone).toInstant(), orgZone);
+        }
+        if (t instanceof ZonedDateTime z) {
+            ZoneId named = TimeZones.resolve(tzid, repairs).orElse(null);
+            if (named == null) {
+                named = z.getZone().getId().contains("/") || z.getZone().getId().equals("UTC") ? safeRegion(z.getZone()) : null;
+            }
+            if (named == null) {
+                repairs.add("unknown TZID '" + tzid + "' on " + what + ": kept its offset, named the org zone " + orgZone);
+                named = orgZone;
+            }
+            return new EventTime.Timed(z.toInstant(), named);
+        }
+        if (t instanceof OffsetDateTime o) {
+            return new EventTime.Timed(o.toInstant(), ZoneId.of("UTC"));
+        }
+        if (t instanceof Instant i) {
+            return new EventTime.Timed(i, ZoneId.of("UTC"));
+        }
+        throw new IllegalArgumentException("unsupported date value " + t + " in " + what);
+    }
+
+    private static ZoneId safeRegion(ZoneId zone) {
+        try {
+            return ZoneId.of(zone.getId());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Optional<Instant> instantOf(Component c, String name) {
+        try {
+            EventTime t = time(c, name, ZoneId.of("UTC"), new ArrayList<>());
+            return Optional.ofNullable(t).map(EventTime::sortKey);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<String> value(Component c, String name) {
+        for (Property p : c.getProperties()) {
+            if (name.equals(p.getName())) {
+                return Optional.ofNullable(p.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String param(Property p, String name) {
+        Optional<Parameter> v = p.getParameter(name);
+        return v.map(Parameter::getValue).orElse(null);
+    }
+
+    private static Attendee.ResponseStatus partstat(String s) {
+        if (s == null) {
+            return Attendee.ResponseStatus.NEEDS_ACTION;
+        }
+        return switch (s.toUpperCase(java.util.Locale.ROOT)) {
+            case "ACCEPTED" -> Attendee.ResponseStatus.ACCEPTED;
+            case "DECLINED" -> Attendee.ResponseStatus.DECLINED;
+            case "TENTATIVE" -> Attendee.ResponseStatus.TENTATIVE;
+            default -> Attendee.ResponseStatus.NEEDS_ACTION;
+        };
+    }
+
+    private static String hash(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 24);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.length() > 300 ? m.substring(0, 300) + "…" : m;
+    }
+}
