@@ -100,6 +100,24 @@ class ExecutionIT extends ApiTestBase {
     }
 
     @Test
+    void health_includes_the_dispatcher_loop_and_metrics_expose_the_queue() throws Exception {
+        String flow = postJson(org, "/api/dataflows", """
+                {"name": "m", "type": "metered", "nodes": [
+                  {"id": "s", "op": "source", "dataset": "sales"},
+                  {"id": "o", "op": "register", "input": "s", "dataset": "m_out"}]}""").json().path("id").asString();
+        assertThat(runToEnd(flow).path("status").asString()).isEqualTo("SUCCEEDED");
+        JsonNode health = get(org, "/actuator/health").json();
+        assertThat(health.path("components").path("dispatcher").path("status").asString()).isEqualTo("UP");
+        java.net.http.HttpResponse<String> prometheus = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                        .header("Authorization", "Bearer " + com.dataplatform.testsupport.TestJwts.token(org, "ops")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(prometheus.body()).contains("dataflow_dispatch_latency_seconds_count", "dataflow_run_wait_seconds_bucket",
+                "dataflow_runs_total{", "dataflow_lease_expiries_total", "dataflow_runs_blocked",
+                "dataflow_runs_running");
+    }
+
+    @Test
     void a_failing_run_is_failed_with_the_database_error_and_leaves_the_previous_version_intact() throws Exception {
         String good = postJson(org, "/api/dataflows", """
                 {"name": "copy", "type": "etl", "nodes": [
