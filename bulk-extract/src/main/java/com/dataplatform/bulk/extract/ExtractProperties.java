@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxChunkSize       largest chunk size a job may ask for
  * @param maxBatchItems      most upserts + deletes in one {@code POST /api/sources/{entity}/records}
  * @param relayInterval      how often the relay moves captured changes into the feed
- * @param streamPollInterval how often a streaming job polls the feed when it is caught up
+ * @param streamPollInterval how long a caught-up stream waits for the relay of this node before polling the feed again
  * @param streamBatch        most feed changes a streaming job publishes per round
  * @param lease              how long a node owns a job without renewing (database time)
  * @param workers            jobs run at once by one node
@@ -28,7 +28,7 @@ public record ExtractProperties(
         @DefaultValue("10000") int maxChunkSize,
         @DefaultValue("10000") int maxBatchItems,
         @DefaultValue("10ms") Duration relayInterval,
-        @DefaultValue("10ms") Duration streamPollInterval,
+        @DefaultValue("50ms") Duration streamPollInterval,
         @DefaultValue("2000") int streamBatch,
         @DefaultValue("15s") Duration lease,
         @DefaultValue("8") int workers,

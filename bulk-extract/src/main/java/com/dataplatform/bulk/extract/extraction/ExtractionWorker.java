@@ -1,6 +1,7 @@
 package com.dataplatform.bulk.extract.extraction;
 
 import com.dataplatform.bulk.extract.ExtractProperties;
+import com.dataplatform.bulk.extract.feed.ChangeRelay;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -35,13 +36,20 @@ class ExtractionWorker implements SmartLifecycle {
     private final Streamer streamer;
     private final RecordPublisher publisher;
     private final ExtractProperties props;
+    private final ChangeRelay relay;
+    private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "extraction-claim");
+        t.setDaemon(true);
+        return t;
+    });
     private final String owner = "node-" + UUID.randomUUID();
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private volatile ExecutorService executor;
     private volatile boolean started;
 
     ExtractionWorker(JobStore store, Snapshotter snapshotter, Streamer streamer, RecordPublisher publisher,
-            ExtractProperties props) {
+            ExtractProperties props, ChangeRelay relay) {
+        this.relay = relay;
         this.store = store;
         this.snapshotter = snapshotter;
         this.streamer = streamer;
@@ -49,8 +57,13 @@ class ExtractionWorker implements SmartLifecycle {
         this.props = props;
     }
 
+    /** A job was just created here: claim it now rather than at the next tick. */
+    void wake() {
+        waker.execute(this::claim);
+    }
+
     @Scheduled(fixedDelayString = "${bulk-extract.claim-interval:500ms}")
-    void claim() {
+    synchronized void claim() {
         if (!started) {
             return;
         }
@@ -115,7 +128,7 @@ class ExtractionWorker implements SmartLifecycle {
     private void step(ExtractionJob job) throws InterruptedException {
         if (job.status() == JobStatus.STREAMING) {
             if (streamer.step(job, owner) == 0) {
-                pause(props.streamPollInterval());
+                relay.awaitMove(props.streamPollInterval());
             }
             return;
         }

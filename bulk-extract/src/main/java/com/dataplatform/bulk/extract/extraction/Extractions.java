@@ -22,9 +22,11 @@ class Extractions {
     private final RecordPublisher publisher;
     private final ExtractProperties props;
     private final JdbcClient jdbc;
+    private final ExtractionWorker worker;
 
     Extractions(JobStore store, ChangeRelay relay, SourceTables tables, RecordPublisher publisher,
-            ExtractProperties props, JdbcClient jdbc) {
+            ExtractProperties props, JdbcClient jdbc, ExtractionWorker worker) {
+        this.worker = worker;
         this.store = store;
         this.relay = relay;
         this.tables = tables;
@@ -49,6 +51,7 @@ class Extractions {
         ExtractionJob job = store.find(id).orElseThrow();
         publisher.jobEvent(job, "ExtractionStarted", Map.of("id", id.toString(), "watermark", watermark,
                 "entities", req.entities(), "userIds", req.userIds() == null ? List.of() : req.userIds()));
+        worker.wake();
         return job;
     }
 

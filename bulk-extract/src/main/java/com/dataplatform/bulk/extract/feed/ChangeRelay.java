@@ -1,5 +1,6 @@
 package com.dataplatform.bulk.extract.feed;
 
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,8 @@ public class ChangeRelay {
     private final JdbcClient jdbc;
     private final TransactionTemplate repeatableRead;
     private volatile Instant lastSuccess = Instant.now();
+    private final Object moved = new Object();
+    private long moves;
 
     public ChangeRelay(JdbcClient jdbc, PlatformTransactionManager txm) {
         this.jdbc = jdbc;
@@ -49,7 +52,26 @@ public class ChangeRelay {
             return moveLocked(jdbc);
         });
         lastSuccess = Instant.now();
+        synchronized (moved) {
+            moves++;
+            moved.notifyAll();
+        }
         return head;
+    }
+
+    /**
+     * Waits until this node's relay moved changes, or the timeout passed (changes relayed by another node, or by a
+     * snapshot chunk, are seen at the latest then): lets streams wake up at once instead of polling.
+     */
+    public void awaitMove(Duration timeout) throws InterruptedException {
+        synchronized (moved) {
+            long seen = moves;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long left;
+            while (moves == seen && (left = deadline - System.nanoTime()) > 0) {
+                moved.wait(Math.max(1, left / 1_000_000));
+            }
+        }
     }
 
     /**
