@@ -83,7 +83,7 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
         this.metrics = new DistributorMetrics(meters, id, owned::size,
                 () -> owned.values().stream().mapToLong(StreamWorker::lag).sum());
         this.connectivity = new ConnectivityDaemon(List.of(new PostgresProbe(dataSource), new KafkaProbe(bootstrap)),
-                settings.failureThreshold(), settings.probeInterval(), this);
+                settings.failureThreshold(), settings.probeTimeout(), this);
         this.http = HttpClient.newBuilder().connectTimeout(settings.webhookTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         Map<String, Object> consumer = new HashMap<>();
@@ -180,6 +180,7 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
             if (stopped) {
                 return;
             }
+            reapExited();
             boolean connected = connectivity.connected();
             registry.heartbeat(id, connected, json.writeValueAsString(connectivity.states()));
             renew();
@@ -197,16 +198,30 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
         }
     }
 
-    private void renew() {
-        List<StreamWorker> exited = new ArrayList<>();
-        List<AssignmentStore.Held> held = new ArrayList<>();
-        for (StreamWorker w : owned.values()) {
-            if (w.finished()) {
-                exited.add(w);
-            } else {
-                held.add(w.held());
-            }
+    /**
+     * Forgets workers that stopped on their own (fenced checkpoint, self-fence, failure) and hands their streams back;
+     * if the database cannot be reached their leases simply run out.
+     */
+    private void reapExited() {
+        List<StreamWorker> exited = owned.values().stream().filter(StreamWorker::finished).toList();
+        if (exited.isEmpty()) {
+            return;
         }
+        exited.forEach(w -> owned.remove(w.held().id()));
+        metrics.released(exited.size());
+        try {
+            store.disown(exited.stream().map(StreamWorker::held).toList());
+        } catch (RuntimeException e) {
+            log.warn("node {} could not hand back {} stopped streams, their leases will expire: {}", id,
+                    exited.size(), e.toString());
+        }
+        for (StreamWorker w : exited) {
+            events.released(w.assignment().stream(), id, w.held().epoch(), w.exitReason());
+        }
+    }
+
+    private void renew() {
+        List<AssignmentStore.Held> held = owned.values().stream().map(StreamWorker::held).toList();
         long sent = System.nanoTime();
         Set<UUID> renewed = store.renew(held);
         for (AssignmentStore.Held h : held) {
@@ -221,16 +236,6 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
                     owned.remove(h.id());
                 }
                 log.info("node {} lost stream {} (epoch {})", id, h.id(), h.epoch());
-            }
-        }
-        // Workers that stopped on their own (fenced checkpoint, self-fence, failure): hand the stream back.
-        if (!exited.isEmpty()) {
-            List<AssignmentStore.Held> back = exited.stream().map(StreamWorker::held).toList();
-            store.disown(back);
-            for (StreamWorker w : exited) {
-                owned.remove(w.held().id());
-                metrics.released(1);
-                events.released(w.assignment().stream(), id, w.held().epoch(), w.exitReason());
             }
         }
     }

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param leaseTtl          how long a claim or renewal holds a stream (database time)
  * @param pollInterval      how often the poller heartbeats, renews, claims and rebalances
  * @param probeInterval     how often the connectivity daemon probes Postgres and Kafka
+ * @param probeTimeout      how long one probe may take before it counts as a miss
  * @param failureThreshold  consecutive failed probes of one dependency before the node relinquishes everything
  * @param selfFenceMargin   a worker stops this long before its lease could expire if renewals fail
  * @param webhookTimeout    upper bound of one webhook POST
@@ -26,6 +27,7 @@ public record DistributorSettings(
         @DefaultValue("3s") Duration leaseTtl,
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("1s") Duration probeInterval,
+        @DefaultValue("1s") Duration probeTimeout,
         @DefaultValue("3") int failureThreshold,
         @DefaultValue("1s") Duration selfFenceMargin,
         @DefaultValue("5s") Duration webhookTimeout,
@@ -46,7 +48,7 @@ public record DistributorSettings(
 
     /** The defaults, for code that runs a node without Spring (benchmarks). */
     public static DistributorSettings defaults(String nodeId) {
-        return new DistributorSettings(nodeId, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1), 3,
+        return new DistributorSettings(nodeId, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 3,
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(10), 5,
                 Duration.ofSeconds(5), 500);
     }

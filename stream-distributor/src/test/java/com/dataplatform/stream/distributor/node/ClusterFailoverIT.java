@@ -36,8 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Several nodes, each its own application context, share 30 webhook streams while a producer writes continuously:
- * a node is killed abruptly, another is cut off from Kafka through a TCP proxy, a fourth joins and the cut one comes
- * back. What the receivers recorded must show every record delivered, no stale epoch after a newer one, and the
+ * a node is killed abruptly, another is cut off from Kafka through a TCP proxy, a fourth joins, the cut one comes
+ * back and then loses Postgres (it must stop before its leases can expire, since it cannot hand them back). What the receivers recorded must show every record delivered, no stale epoch after a newer one, and the
  * checkpoints never moving backwards.
  */
 class ClusterFailoverIT {
@@ -47,14 +47,15 @@ class ClusterFailoverIT {
     private static final String SECRET = "cluster-secret-0123456789";
     private static final int STREAMS = 30;
     private static final List<String> ORGS = List.of("clustera", "clusterb", "clusterc");
-    private static final Duration LEASE_TTL = Duration.ofSeconds(2);
-    private static final Duration POLL = Duration.ofMillis(300);
+    private static final Duration LEASE_TTL = Duration.ofSeconds(3);
+    private static final Duration POLL = Duration.ofMillis(500);
     private static final Map<String, Object> SETTINGS = Map.of(
             "stream-distributor.lease-ttl", LEASE_TTL.toMillis() + "ms",
             "stream-distributor.poll-interval", POLL.toMillis() + "ms",
-            "stream-distributor.probe-interval", "300ms",
+            "stream-distributor.probe-interval", "500ms",
+            "stream-distributor.probe-timeout", "1s",
             "stream-distributor.failure-threshold", 3,
-            "stream-distributor.self-fence-margin", "600ms");
+            "stream-distributor.self-fence-margin", "1s");
 
     private final List<ClusterNode> nodes = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -84,7 +85,12 @@ class ClusterFailoverIT {
 
         ClusterNode a = start("node-a", SuiteKafka.bootstrapServers());
         ClusterNode b = start("node-b", SuiteKafka.bootstrapServers());
-        ClusterNode c = start("node-c", proxyForC.address());
+        String pgUrl = SuitePostgres.get().jdbcUrl();
+        TcpProxy postgresForC = new TcpProxy(ClusterNode.hostPort(pgUrl));
+        resources.add(postgresForC);
+        ClusterNode c = ClusterNode.start("node-c", proxyForC.address(),
+                pgUrl.replace(ClusterNode.hostPort(pgUrl), postgresForC.address()), SETTINGS);
+        nodes.add(c);
         // test classes run one after another; other classes close their contexts (and nodes) when done
         jdbc.sql("delete from stream_distributor.stream").update();
 
@@ -120,7 +126,7 @@ class ClusterFailoverIT {
         long killedAt = System.nanoTime();
         b.kill();
         nodes.remove(b);
-        await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(30)).until(() ->
+        await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(60)).until(() ->
                 orphans.stream().allMatch(id -> {
                     Map<String, Object> row = row(id);
                     return "ACTIVE".equals(row.get("status")) && !"node-b".equals(row.get("owner"))
@@ -128,14 +134,15 @@ class ClusterFailoverIT {
                 }));
         long failoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
         System.out.println("failover of " + orphans.size() + " streams took " + failoverMillis + " ms");
-        // TTL + poll interval, plus scheduling slack on a shared 2-core machine
-        assertThat(failoverMillis).isLessThanOrEqualTo(LEASE_TTL.plus(POLL).toMillis() + 1500);
+        // TTL + poll interval, plus generous scheduling slack: this machine's 2 cores are shared with other builds
+        // (unloaded runs take ~2.5-3.5 s; the benchmark measures the distribution with default settings)
+        assertThat(failoverMillis).isLessThanOrEqualTo(LEASE_TTL.plus(POLL).toMillis() + 3000);
         assertThat(counter(a, "stream.distributor.failovers") + counter(c, "stream.distributor.failovers"))
                 .isEqualTo(orphans.size());
 
         // 2. cut c off from Kafka: it gives up every stream, a takes them all
         proxyForC.cut();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(c.node().connected()).isFalse();
             assertThat(owners()).containsOnlyKeys("node-a").containsEntry("node-a", (long) STREAMS);
             assertThat(c.node().ownedCount()).isZero();
@@ -144,14 +151,25 @@ class ClusterFailoverIT {
 
         // 3. a fourth node joins: streams rebalance to 15 / 15 by hand-over, no lease waits
         ClusterNode d = start("node-d", SuiteKafka.bootstrapServers());
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(owners()).containsOnly(Map.entry("node-a", 15L), Map.entry("node-d", 15L)));
 
         // 4. c's route to Kafka comes back: it rejoins and gets its share
         proxyForC.restore();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(owners()).containsOnly(Map.entry("node-a", 10L), Map.entry("node-c", 10L),
                         Map.entry("node-d", 10L)));
+
+        // 5. c loses Postgres: it cannot hand back, so it stops before its leases can expire; a and d take over
+        Set<String> fenced = streamsOwnedBy("node-c");
+        long cutAt = System.nanoTime();
+        postgresForC.cut();
+        await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(owners()).containsOnly(Map.entry("node-a", 15L), Map.entry("node-d", 15L)));
+        System.out.println("after c lost Postgres, its " + fenced.size() + " streams moved in "
+                + (System.nanoTime() - cutAt) / 1_000_000 + " ms");
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.node().ownedCount() == 0 && !c.node().connected());
+        assertThat(fenced).allSatisfy(id -> assertThat(row(id).get("status")).isEqualTo("ACTIVE"));
 
         producer.close();
         Map<String, Set<String>> producedByOrg = producer.produced();

@@ -40,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
         "stream-distributor.node-id=api-node",
         "stream-distributor.lease-ttl=2s",
         "stream-distributor.poll-interval=300ms",
-        "stream-distributor.probe-interval=300ms",
+        "stream-distributor.probe-interval=500ms",
+        "stream-distributor.probe-timeout=1s",
         "stream-distributor.self-fence-margin=600ms",
         "stream-distributor.retry-base=20ms",
         "stream-distributor.retry-max=200ms",
@@ -201,6 +202,7 @@ class StreamApiIT {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 "ACTIVE".equals(JSON.readTree(get("/api/streams/" + id, org).body()).path("status").asString()));
         Set<String> sent = new HashSet<>();
+        String otherType = source.sendTyped(org, "SnapshotMarker", 0); // filtered out: the stream keeps RecordExtracted
         for (int i = 0; i < 25; i++) {
             sent.add(source.send(org, "k" + i, i));
         }
@@ -223,6 +225,7 @@ class StreamApiIT {
                 assertThat(Long.parseLong(new String(r.headers().lastHeader("stream-epoch").value())))
                         .isGreaterThanOrEqualTo(1);
                 assertThat(new String(r.headers().lastHeader("ce_tenant").value())).isEqualTo(org);
+                assertThat(new String(r.headers().lastHeader("ce_id").value())).isNotEqualTo(otherType);
             });
         }
         delete("/api/streams/" + id, org);
@@ -276,6 +279,16 @@ class StreamApiIT {
                 HttpResponse.BodyHandlers.ofString());
         JsonNode node = JSON.readTree(health.body()).path("components").path("distributorNode");
         assertThat(node.path("status").asString()).as(health.body()).isEqualTo("UP");
+        assertThat(node.path("details").path("postgres").asString()).isEqualTo("UP");
+        assertThat(node.path("details").path("kafka").asString()).isEqualTo("UP");
+        String metrics = HTTP.send(HttpRequest.newBuilder(uri("/actuator/prometheus"))
+                .header("Authorization", TestJwts.bearer("acme", "ops")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("stream_distributor_owned", "stream_distributor_claims_total",
+                "stream_distributor_releases_total", "stream_distributor_failovers_total",
+                "stream_distributor_fenced_writes_total", "stream_distributor_lag",
+                "stream_distributor_deliveries_total", "stream_distributor_delivery_errors_total",
+                "stream_distributor_time_without_owner_seconds");
     }
 
     static void assertPerPartitionOrder(List<WebhookReceiver.Received> received) {

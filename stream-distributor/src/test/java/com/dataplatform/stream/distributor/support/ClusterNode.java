@@ -22,9 +22,14 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Starts a node whose Kafka clients bootstrap from {@code kafkaBootstrap} (e.g. a {@link TcpProxy}). */
     public static ClusterNode start(String id, String kafkaBootstrap, Map<String, Object> settings) {
+        return start(id, kafkaBootstrap, SuitePostgres.get().jdbcUrl(), settings);
+    }
+
+    /** Starts a node with its own routes to Kafka and Postgres (either may be a {@link TcpProxy}). */
+    public static ClusterNode start(String id, String kafkaBootstrap, String jdbcUrl, Map<String, Object> settings) {
         SuitePostgres.Connection pg = SuitePostgres.get();
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("spring.datasource.url", pg.jdbcUrl());
+        p.put("spring.datasource.url", jdbcUrl);
         p.put("spring.datasource.username", pg.username());
         p.put("spring.datasource.password", pg.password());
         p.put("spring.datasource.hikari.maximum-pool-size", 4);
@@ -40,6 +45,12 @@ public final class ClusterNode implements AutoCloseable {
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(StreamDistributorApplication.class)
                 .run(args);
         return new ClusterNode(id, ctx);
+    }
+
+    /** The host:port of a JDBC URL, e.g. to put a {@link TcpProxy} in front of it. */
+    public static String hostPort(String jdbcUrl) {
+        String rest = jdbcUrl.substring(jdbcUrl.indexOf("//") + 2);
+        return rest.substring(0, rest.indexOf('/'));
     }
 
     public String id() {
@@ -58,10 +69,16 @@ public final class ClusterNode implements AutoCloseable {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
-    /** Abrupt death: nothing is released, the streams stay owned until their leases expire. */
+    /**
+     * Abrupt death: nothing is released, the streams stay owned until their leases expire. Returns once the node is
+     * dead; the rest of the context (web server, pools, clients) is closed in the background so its shutdown time is
+     * not counted as failover time.
+     */
     public void kill() {
         node().crash();
-        context.close();
+        Thread closer = new Thread(context::close, "close-" + id);
+        closer.setDaemon(true);
+        closer.start();
     }
 
     /** Graceful stop (what SIGTERM does): hands every stream back at once. */

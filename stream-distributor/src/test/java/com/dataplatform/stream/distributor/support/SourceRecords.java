@@ -60,6 +60,18 @@ public final class SourceRecords implements AutoCloseable {
         return id;
     }
 
+    /** Sends a record whose ce_type is {@code type} (as a producer of another event type would). */
+    public String sendTyped(String org, String type, long n) {
+        String id = UUID.randomUUID().toString();
+        OutgoingEvent e = OutgoingEvent.of(TopicCatalog.EXTRACT_RECORDS, "RecordExtracted", "typed", org, "job-1",
+                new Row("typed", n)).withId(id);
+        var record = codec.toRecord(e, OffsetDateTime.now());
+        record.headers().remove("ce_type");
+        record.headers().add("ce_type", type.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        producer.send(record);
+        return id;
+    }
+
     public void flush() {
         producer.flush();
     }
