@@ -30,9 +30,9 @@ public final class GoogleConverter {
             if (!payload.get("items").isArray()) {
                 throw new IllegalArgumentException("items must be an array of Google Calendar events");
             }
-            payload.get("items").forEach(item -> out.add(convertOne(item, orgZone)));
+            payload.get("items").forEach(item -> out.add(convertOne(item, orgZone).withRaw(item.toString())));
         } else {
-            out.add(convertOne(payload, orgZone));
+            out.add(convertOne(payload, orgZone).withRaw(payload.toString()));
         }
         return out;
     }

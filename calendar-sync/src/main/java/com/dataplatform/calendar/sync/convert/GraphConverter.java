@@ -34,9 +34,9 @@ public final class GraphConverter {
             if (!payload.get("value").isArray()) {
                 throw new IllegalArgumentException("value must be an array of Microsoft Graph events");
             }
-            payload.get("value").forEach(item -> out.add(convertOne(item, orgZone)));
+            payload.get("value").forEach(item -> out.add(convertOne(item, orgZone).withRaw(item.toString())));
         } else {
-            out.add(convertOne(payload, orgZone));
+            out.add(convertOne(payload, orgZone).withRaw(payload.toString()));
         }
         return out;
     }

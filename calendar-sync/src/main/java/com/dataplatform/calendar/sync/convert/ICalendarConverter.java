@@ -87,6 +87,7 @@ public final class ICalendarConverter {
                 conversion = Conversion.rejected(value(c, "UID").orElse("VEVENT #" + position),
                         "unreadable VEVENT: " + message(e));
             }
+            conversion = conversion.withRaw(render(c));
             if (!conversion.isRejected() && conversion.event().recurrenceId() != null) {
                 occurrences.add(conversion);
             } else {
@@ -107,7 +108,8 @@ public final class ICalendarConverter {
             List<UnifiedEvent.Override> overrides = new ArrayList<>(master.event().overrides());
             overrides.add(new UnifiedEvent.Override(o.recurrenceId(), o.status() == UnifiedEvent.Status.CANCELLED,
                     o.start(), o.end(), o.title()));
-            masters.set(i, Conversion.ok(master.event().withOverrides(overrides), master.repairs()));
+            masters.set(i, Conversion.ok(master.event().withOverrides(overrides), master.repairs())
+                    .withRaw(master.raw() + occurrence.raw()));
         }
         return new Result(masters, null);
     }
@@ -226,6 +228,23 @@ public final class ICalendarConverter {
                 },
                 updated, sequence);
         return Cleanser.clean(event, repairs);
+    }
+
+    /** The component as iCalendar text; properties ical4j cannot render (broken values) are left out. */
+    static String render(Component c) {
+        try {
+            return c.toString();
+        } catch (RuntimeException e) {
+            StringBuilder b = new StringBuilder("BEGIN:").append(c.getName()).append("\r\n");
+            for (Property p : c.getProperties()) {
+                try {
+                    b.append(p.toString());
+                } catch (RuntimeException skipped) {
+                    b.append("X-UNREADABLE-PROPERTY:").append(p.getName()).append("\r\n");
+                }
+            }
+            return b.append("END:").append(c.getName()).append("\r\n").toString();
+        }
     }
 
     private static String toJavaDuration(String icalDuration) {

@@ -1,11 +1,16 @@
 package com.dataplatform.calendar.sync.unified;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Objects;
 
 /** When an event starts or ends: an instant with the IANA zone it was scheduled in, or an all-day date. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({@JsonSubTypes.Type(value = EventTime.Timed.class, name = "timed"),
+        @JsonSubTypes.Type(value = EventTime.AllDay.class, name = "allDay")})
 public sealed interface EventTime {
 
     /** A moment in time, scheduled in {@code zone} (IANA id; UTC when the source gave none). */
@@ -24,6 +29,7 @@ public sealed interface EventTime {
     }
 
     /** Comparable position on the time line; all-day dates count from midnight UTC. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     default Instant sortKey() {
         if (this instanceof Timed t) {
             return t.instant();
