@@ -1,0 +1,323 @@
+package com.dataplatform.bench.extract;
+
+import com.dataplatform.bench.BenchContext;
+import com.dataplatform.bench.Benchmark;
+import com.dataplatform.bench.Result;
+import com.dataplatform.bulk.extract.BulkExtractApplication;
+import com.dataplatform.testsupport.TestJwts;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.postgresql.PGConnection;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * bulk-extract: (1) snapshot throughput of an extraction of N rows into Kafka (POST → every snapshot record acked,
+ * status STREAMING) vs {@code COPY (SELECT id, user_id, payload ... ORDER BY id) TO STDOUT} of the same rows through
+ * PgJDBC's CopyManager, the physical read limit of the source; (2) change-stream latency from a writer's commit to the
+ * record arriving at a Kafka consumer, under a steady write load, vs the writer publishing the same change to Kafka
+ * itself right after its commit (a dual write: no capture, no relay, the floor of the path).
+ */
+public class BulkExtractBenchmark implements Benchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Override
+    public String name() {
+        return "bulk-extract: snapshot throughput and change-stream latency";
+    }
+
+    @Override
+    public List<Result> run(BenchContext ctx) throws Exception {
+        int rows = ctx.size(3_000, 1_000_000);
+        int changes = ctx.size(200, 5_000);
+        String run = "b" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        try (ConfigurableApplicationContext node = startNode(ctx)) {
+            int port = Integer.parseInt(node.getEnvironment().getProperty("local.server.port"));
+            List<Result> results = new ArrayList<>();
+            results.add(snapshot(ctx, port, run + "s", rows));
+            results.addAll(latency(ctx, port, run + "l", changes));
+            return results;
+        }
+    }
+
+    private static ConfigurableApplicationContext startNode(BenchContext ctx) {
+        var pg = ctx.postgres();
+        // every setting as an argument: the bench classpath holds several services' application.yml files
+        String[] args = {"--spring.application.name=bulk-extract", "--spring.datasource.url=" + pg.jdbcUrl(),
+                "--spring.datasource.username=" + pg.username(), "--spring.datasource.password=" + pg.password(),
+                "--spring.datasource.hikari.schema=bulk_extract", "--spring.datasource.hikari.maximum-pool-size=10",
+                "--spring.flyway.schemas=bulk_extract", "--spring.flyway.default-schema=bulk_extract",
+                "--spring.flyway.locations=classpath:db/bulk_extract/migration",
+                "--spring.jpa.properties.hibernate.default_schema=bulk_extract",
+                "--spring.kafka.bootstrap-servers=" + ctx.kafkaBootstrap(),
+                "--spring.kafka.consumer.group-id=bulk-extract", "--spring.kafka.producer.batch-size=262144",
+                "--spring.kafka.producer.compression-type=lz4", "--spring.kafka.producer.properties.linger.ms=5",
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
+                        + TestJwts.publicKeyPem().toAbsolutePath(),
+                "--server.port=0", "--suite.lake.enabled=false", "--logging.level.root=WARN"};
+        return new SpringApplicationBuilder(BulkExtractApplication.class).run(args);
+    }
+
+    private Result snapshot(BenchContext ctx, int port, String org, int n) throws Exception {
+        var pg = ctx.postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                Statement st = c.createStatement()) {
+            st.executeUpdate("insert into bulk_extract.contacts (org, id, user_id, payload) select '" + org
+                    + "', 'c-' || lpad(i::text, 8, '0'), 'u' || (i % 100), jsonb_build_object('name', 'Contact ' || i,"
+                    + " 'email', 'c' || i || '@example.com', 'score', i % 1000, 'tags', jsonb_build_array('a', 'b'))"
+                    + " from generate_series(1, " + n + ") i");
+            // the captured seed changes are relayed before timing starts
+            waitUntil(() -> {
+                try (var rs = st.executeQuery("select count(*) from bulk_extract.change_staging")) {
+                    rs.next();
+                    return rs.getLong(1) == 0;
+                }
+            }, Duration.ofMinutes(10));
+            st.execute("vacuum analyze bulk_extract.contacts");
+
+            String copySql = "COPY (SELECT id, user_id, payload FROM bulk_extract.contacts WHERE org = '" + org
+                    + "' ORDER BY id) TO STDOUT";
+            var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            copy.copyOut(copySql, OutputStream.nullOutputStream()); // warm-up
+            long t0 = System.nanoTime();
+            long copied = copy.copyOut(copySql, OutputStream.nullOutputStream());
+            double copyRate = copied / ((System.nanoTime() - t0) / 1e9);
+
+            // warm-up: a small extraction first (producer connections, topic metadata, JIT)
+            st.executeUpdate("insert into bulk_extract.contacts (org, id, user_id, payload) select '" + org
+                    + "w', 'w-' || i, 'u1', '{}' from generate_series(1, 500) i");
+            String warm = post(port, org + "w", "/api/extractions", "{\"entities\": [\"contacts\"]}").path("id")
+                    .asString();
+            waitUntil(() -> get(port, org + "w", "/api/extractions/" + warm).path("status").asString()
+                    .equals("STREAMING"), Duration.ofMinutes(2));
+            post(port, org + "w", "/api/extractions/" + warm + "/cancel", "");
+
+            long t1 = System.nanoTime();
+            JsonNode started = post(port, org, "/api/extractions",
+                    "{\"entities\": [\"contacts\"], \"chunkSize\": 10000}");
+            String id = started.path("id").asString();
+            waitUntil(() -> get(port, org, "/api/extractions/" + id).path("status").asString().equals("STREAMING"),
+                    Duration.ofMinutes(20));
+            double ours = n / ((System.nanoTime() - t1) / 1e9);
+            post(port, org, "/api/extractions/" + id + "/cancel", "");
+            return new Result(n + " rows snapshot → Kafka (chunk 10000, acks=all, lz4)",
+                    "COPY (SELECT ...) TO STDOUT via CopyManager, same rows", copyRate, ours, "rows/s", true);
+        }
+    }
+
+    private List<Result> latency(BenchContext ctx, int port, String org, int n) throws Exception {
+        var pg = ctx.postgres();
+        String topic = "extract.records";
+        Map<Long, Long> committedAt = new ConcurrentHashMap<>();
+        Map<Long, Long> oursLatency = new ConcurrentHashMap<>();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                KafkaConsumer<String, byte[]> consumer = consumer(ctx)) {
+            c.setAutoCommit(true);
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("insert into bulk_extract.activities (org, id, user_id, payload) values ('" + org
+                        + "', 'seed', 'u1', '{}')");
+            }
+            String id = post(port, org, "/api/extractions", "{\"entities\": [\"activities\"]}").path("id").asString();
+            waitUntil(() -> get(port, org, "/api/extractions/" + id).path("status").asString().equals("STREAMING"),
+                    Duration.ofMinutes(2));
+            assignAtEnd(consumer, topic);
+
+            AtomicBoolean done = new AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                while (!done.get()) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                        long now = System.nanoTime();
+                        JsonNode body = JSON.readTree(r.value());
+                        JsonNode seq = body.path("data").path("seq");
+                        if (!seq.isMissingNode() && r.key().startsWith("activities:l-")) {
+                            Long at = committedAt.get(seq.asLong());
+                            if (at != null) {
+                                oursLatency.putIfAbsent(seq.asLong(), now - at);
+                            }
+                        }
+                    }
+                }
+            });
+            reader.start();
+            // steady load: 200 commits/s, one upsert each
+            try (PreparedStatement ps = c.prepareStatement("insert into bulk_extract.activities (org, id, user_id, payload)"
+                    + " values (?, ?, 'u1', ?::jsonb) on conflict (org, id) do update set payload = excluded.payload")) {
+                long next = System.nanoTime();
+                for (long i = 0; i < n; i++) {
+                    ps.setString(1, org);
+                    ps.setString(2, "l-" + (i % 500));
+                    ps.setString(3, "{\"seq\": " + i + "}");
+                    ps.executeUpdate();
+                    committedAt.put(i, System.nanoTime());
+                    next += 5_000_000L;
+                    long sleep = next - System.nanoTime();
+                    if (sleep > 0) {
+                        Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
+                    }
+                }
+            }
+            waitUntil(() -> oursLatency.size() >= n, Duration.ofMinutes(2));
+            done.set(true);
+            reader.join();
+            post(port, org, "/api/extractions/" + id + "/cancel", "");
+        }
+        double[] baseline = dualWriteLatency(ctx, org, n);
+        double[] ours = percentiles(oursLatency.values());
+        return List.of(
+                new Result(n + " changes at 200 commits/s, commit → consumer, p50",
+                        "writer sends to Kafka itself after commit (dual write, linger 5 ms)", baseline[0], ours[0],
+                        "ms p50", false),
+                new Result(n + " changes at 200 commits/s, commit → consumer, p99",
+                        "writer sends to Kafka itself after commit (dual write, linger 5 ms)", baseline[1], ours[1],
+                        "ms p99", false));
+    }
+
+    /** The floor: the writer commits, then sends the change to Kafka itself; measured commit → consumer. */
+    private static double[] dualWriteLatency(BenchContext ctx, String org, int n) throws Exception {
+        var pg = ctx.postgres();
+        String topic = "bench.extract-dual";
+        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", ctx.kafkaBootstrap()))) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
+            }
+        }
+        Map<Long, Long> latency = new ConcurrentHashMap<>();
+        Map<Long, Long> committedAt = new ConcurrentHashMap<>();
+        Map<String, Object> cfg = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ctx.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(cfg);
+                KafkaConsumer<String, byte[]> consumer = consumer(ctx)) {
+            assignAtEnd(consumer, topic);
+            AtomicBoolean done = new AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                while (!done.get()) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                        long now = System.nanoTime();
+                        if (r.key().startsWith("dual:")) {
+                            long seq = Long.parseLong(r.key().substring(5));
+                            Long at = committedAt.get(seq);
+                            if (at != null) {
+                                latency.putIfAbsent(seq, now - at);
+                            }
+                        }
+                    }
+                }
+            });
+            reader.start();
+            try (PreparedStatement ps = c.prepareStatement("insert into bulk_extract.activities (org, id, user_id, payload)"
+                    + " values (?, ?, 'u1', ?::jsonb) on conflict (org, id) do update set payload = excluded.payload")) {
+                long next = System.nanoTime();
+                for (long i = 0; i < n; i++) {
+                    String body = "{\"seq\": " + i + "}";
+                    ps.setString(1, org + "_d");
+                    ps.setString(2, "d-" + (i % 500));
+                    ps.setString(3, body);
+                    ps.executeUpdate();
+                    committedAt.put(i, System.nanoTime());
+                    producer.send(new ProducerRecord<>(topic, "dual:" + i, body.getBytes()));
+                    next += 5_000_000L;
+                    long sleep = next - System.nanoTime();
+                    if (sleep > 0) {
+                        Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
+                    }
+                }
+            }
+            waitUntil(() -> latency.size() >= n, Duration.ofMinutes(2));
+            done.set(true);
+            reader.join();
+        }
+        return percentiles(latency.values());
+    }
+
+    /** Assigns every partition (no group join to wait for) and starts at the end. */
+    private static void assignAtEnd(KafkaConsumer<String, byte[]> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(BenchContext ctx) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ctx.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10));
+    }
+
+    private static double[] percentiles(java.util.Collection<Long> nanos) {
+        long[] v = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (v.length == 0) {
+            return new double[] {0, 0};
+        }
+        return new double[] {v[(int) (v.length * 0.50)] / 1e6, v[Math.min(v.length - 1, (int) (v.length * 0.99))] / 1e6};
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void waitUntil(Check check, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!check.ok()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + max);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static JsonNode post(int port, String org, String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), org);
+    }
+
+    private static JsonNode get(int port, String org, String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET(), org);
+    }
+
+    private static JsonNode send(HttpRequest.Builder b, String org) throws Exception {
+        HttpResponse<String> r = HTTP.send(b.header("Authorization", TestJwts.bearer(org, "admin")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+}
