@@ -142,6 +142,19 @@ public class AssignmentStore {
                 .param("node", node).update() == 1;
     }
 
+    /**
+     * Milliseconds (database time) until the next lease held by another node runs out, or -1 if none does: the
+     * poller wakes up then instead of up to a poll interval later.
+     */
+    public long millisToNextForeignExpiry() {
+        Long ms = jdbc.sql("""
+                select ceil(extract(epoch from min(lease_expires_at) - clock_timestamp()) * 1000)::bigint
+                from stream
+                where owner is not null and owner <> :node and status <> 'PAUSED'""")
+                .param("node", node).query(Long.class).optional().orElse(null);
+        return ms == null ? -1 : ms;
+    }
+
     /** Streams that can be owned (all but PAUSED): the numerator of the fair share. */
     public int distributable() {
         return jdbc.sql("select count(*) from stream where status <> 'PAUSED'").query(Integer.class).single();

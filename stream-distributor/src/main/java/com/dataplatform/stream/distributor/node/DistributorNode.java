@@ -195,6 +195,22 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
             } else if (owned.size() < fair) {
                 claim(fair - owned.size());
             }
+            wakeAtNextForeignExpiry();
+        }
+    }
+
+    /**
+     * If another node's lease runs out before the next regular poll, polls again right after it: a dead node's
+     * streams are claimed at expiry + a few ms instead of up to a poll interval later.
+     */
+    private void wakeAtNextForeignExpiry() {
+        long ms = store.millisToNextForeignExpiry();
+        if (ms >= 0 && ms < settings.pollInterval().toMillis()) {
+            try {
+                daemons.schedule(this::safePoll, ms + 20, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down
+            }
         }
     }
 
