@@ -21,6 +21,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -34,6 +35,9 @@ class ExtractionApiIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     Http http;
 
@@ -202,5 +206,16 @@ class ExtractionApiIT {
                     "delete contacts:k03 u0");
         }
         http.post("apiflow", "/api/extractions/" + id + "/cancel", "");
+    }
+
+    @Test
+    void health_shows_the_change_feed_and_metrics_expose_lag_rows_and_chunks() {
+        var health = http.get("apiops", "/actuator/health");
+        assertThat(health.body().path("components").path("changeFeed").path("status").asString()).isEqualTo("UP");
+        assertThat(meters.get("bulk_extract.extraction.lag").gauge().value()).isGreaterThanOrEqualTo(0);
+        assertThat(meters.get("bulk_extract.feed.pending").gauge().value()).isGreaterThanOrEqualTo(0);
+        assertThat(meters.get("bulk_extract.rows.sent").tag("phase", "snapshot").counter()).isNotNull();
+        assertThat(meters.get("bulk_extract.rows.sent").tag("phase", "stream").counter()).isNotNull();
+        assertThat(meters.get("bulk_extract.chunks").counter()).isNotNull();
     }
 }
