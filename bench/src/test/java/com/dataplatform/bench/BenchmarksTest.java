@@ -7,8 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs every benchmark: in the default build as a seconds-long smoke (it must produce positive figures for both
- * sides), with -Pbench in full, printing the tables and writing bench/target/bench-results.md.
+ * Runs every benchmark: in the default build as a short smoke (it must produce positive figures for both sides),
+ * with -Pbench in full, printing the tables and writing bench/target/bench-results.md. {@code -Dbench.filter=<part of
+ * a name>} runs only the matching benchmarks.
  */
 class BenchmarksTest {
 
@@ -17,8 +18,9 @@ class BenchmarksTest {
         boolean smoke = !"full".equals(System.getProperty("bench.mode", "smoke"));
         BenchContext context = new BenchContext(smoke);
         StringBuilder report = new StringBuilder("# Benchmark results\n\nSettings: " + context.settings() + "\n");
-        List<Benchmark> benchmarks = BenchRunner.discover();
-        assertThat(benchmarks).isNotEmpty();
+        String filter = System.getProperty("bench.filter", "");
+        List<Benchmark> benchmarks = BenchRunner.discover().stream().filter(b -> b.name().contains(filter)).toList();
+        assertThat(benchmarks).as("benchmarks matching '" + filter + "'").isNotEmpty();
         for (Benchmark b : benchmarks) {
             List<Result> results = b.run(context);
             assertThat(results).as(b.name()).isNotEmpty();
