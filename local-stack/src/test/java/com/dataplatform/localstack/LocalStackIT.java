@@ -27,8 +27,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class LocalStackIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String[] SERVICES = {"ci-deploy-service", "stream-distributor", "calendar-sync",
-            "bulk-extract", "dataflow-scheduler", "analytics-embed"};
+    private static final String[] SERVICES = DeploymentFilesTest.SERVICES.toArray(String[]::new);
     private static final String[] MAINS = {"com.dataplatform.ci.deploy.CiDeployApplication",
             "com.dataplatform.stream.distributor.StreamDistributorApplication",
             "com.dataplatform.calendar.sync.CalendarSyncApplication",

@@ -2,6 +2,7 @@ package com.dataplatform.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.dataplatform.common.lake.LakeNames;
 import com.dataplatform.common.topics.SuiteService;
 import com.dataplatform.common.topics.Topic;
 import com.dataplatform.common.topics.TopicCatalog;
@@ -75,7 +76,7 @@ public abstract class ServiceSkeletonContract {
     @Test
     void own_schema_is_migrated_by_flyway() {
         String schema = service().schema();
-        Integer applied = jdbc.sql("select count(*) from " + schema + ".flyway_schema_history where success")
+        Integer applied = jdbc.sql("select count(*) from " + LakeNames.quote(schema) + ".flyway_schema_history where success")
                 .query(Integer.class).single();
         assertThat(applied).isGreaterThanOrEqualTo(1);
         Integer processedEventTable = jdbc.sql("""

@@ -4,6 +4,7 @@ import com.dataplatform.bench.BenchContext;
 import com.dataplatform.bench.Benchmark;
 import com.dataplatform.bench.Result;
 import com.dataplatform.bulk.extract.BulkExtractApplication;
+import com.dataplatform.common.lake.LakeNames;
 import com.dataplatform.testsupport.TestJwts;
 import java.io.OutputStream;
 import java.net.URI;
@@ -93,10 +94,15 @@ public class BulkExtractBenchmark implements Benchmark {
         var pg = ctx.postgres();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
                 Statement st = c.createStatement()) {
-            st.executeUpdate("insert into bulk_extract.contacts (org, id, user_id, payload) select '" + org
-                    + "', 'c-' || lpad(i::text, 8, '0'), 'u' || (i % 100), jsonb_build_object('name', 'Contact ' || i,"
-                    + " 'email', 'c' || i || '@example.com', 'score', i % 1000, 'tags', jsonb_build_array('a', 'b'))"
-                    + " from generate_series(1, " + n + ") i");
+            try (PreparedStatement seed = c.prepareStatement("""
+                    insert into bulk_extract.contacts (org, id, user_id, payload)
+                    select ?, 'c-' || lpad(i::text, 8, '0'), 'u' || (i % 100), jsonb_build_object('name', 'Contact ' || i,
+                           'email', 'c' || i || '@example.com', 'score', i % 1000, 'tags', jsonb_build_array('a', 'b'))
+                    from generate_series(1, ?) i""")) {
+                seed.setString(1, org);
+                seed.setInt(2, n);
+                seed.executeUpdate();
+            }
             // the captured seed changes are relayed before timing starts
             waitUntil(() -> {
                 try (var rs = st.executeQuery("select count(*) from bulk_extract.change_staging")) {
@@ -106,8 +112,9 @@ public class BulkExtractBenchmark implements Benchmark {
             }, Duration.ofMinutes(10));
             st.execute("vacuum analyze bulk_extract.contacts");
 
-            String copySql = "COPY (SELECT id, user_id, payload FROM bulk_extract.contacts WHERE org = '" + org
-                    + "' ORDER BY id) TO STDOUT";
+            // COPY takes no bind parameters: the org is checked against the strict org pattern before it is inlined
+            String copySql = "COPY (SELECT id, user_id, payload FROM bulk_extract.contacts WHERE org = '"
+                    + LakeNames.requireOrg(org) + "' ORDER BY id) TO STDOUT";
             var copy = c.unwrap(PGConnection.class).getCopyAPI();
             copy.copyOut(copySql, OutputStream.nullOutputStream()); // warm-up
             long t0 = System.nanoTime();
@@ -115,8 +122,11 @@ public class BulkExtractBenchmark implements Benchmark {
             double copyRate = copied / ((System.nanoTime() - t0) / 1e9);
 
             // warm-up: a small extraction first (producer connections, topic metadata, JIT)
-            st.executeUpdate("insert into bulk_extract.contacts (org, id, user_id, payload) select '" + org
-                    + "w', 'w-' || i, 'u1', '{}' from generate_series(1, 500) i");
+            try (PreparedStatement seed = c.prepareStatement("insert into bulk_extract.contacts (org, id, user_id, payload)"
+                    + " select ?, 'w-' || i, 'u1', '{}' from generate_series(1, 500) i")) {
+                seed.setString(1, org + "w");
+                seed.executeUpdate();
+            }
             String warm = post(port, org + "w", "/api/extractions", "{\"entities\": [\"contacts\"]}").path("id")
                     .asString();
             waitUntil(() -> get(port, org + "w", "/api/extractions/" + warm).path("status").asString()
@@ -144,9 +154,10 @@ public class BulkExtractBenchmark implements Benchmark {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
                 KafkaConsumer<String, byte[]> consumer = consumer(ctx)) {
             c.setAutoCommit(true);
-            try (Statement st = c.createStatement()) {
-                st.executeUpdate("insert into bulk_extract.activities (org, id, user_id, payload) values ('" + org
-                        + "', 'seed', 'u1', '{}')");
+            try (PreparedStatement seed = c.prepareStatement(
+                    "insert into bulk_extract.activities (org, id, user_id, payload) values (?, 'seed', 'u1', '{}')")) {
+                seed.setString(1, org);
+                seed.executeUpdate();
             }
             String id = post(port, org, "/api/extractions", "{\"entities\": [\"activities\"]}").path("id").asString();
             waitUntil(() -> get(port, org, "/api/extractions/" + id).path("status").asString().equals("STREAMING"),

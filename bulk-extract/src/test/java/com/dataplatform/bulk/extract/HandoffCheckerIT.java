@@ -136,7 +136,7 @@ class HandoffCheckerIT {
         Map<String, String> userOfKey = seed(org, org + "_x", writers);
         try (writers) {
             writers.start();
-            Thread.sleep(500);
+            awaitCommits(writers, 100); // writers are busy before the watermark is taken
             long postSent = System.nanoTime();
             Http.Response started = http(node).post(org, "/api/extractions", """
                     {"entities": ["contacts", "activities"], "userIds": ["u0","u1","u2","u3","u4","u5","u6","u7","u8"],
@@ -158,12 +158,12 @@ class HandoffCheckerIT {
             JsonNode afterSnapshot = job(node, org, id);
             assertThat(afterSnapshot.path("progress").path("chunksDone").asInt())
                     .isEqualTo(afterSnapshot.path("progress").path("chunksTotal").asInt()).isGreaterThan(50_000 / CHUNK);
-            Thread.sleep(1000);
+            awaitCommits(writers, 200); // changes stream in after the snapshot
             if (crash) {
                 node.close(); // stop the node while streaming, writers still going
                 node = startNode(null);
             }
-            Thread.sleep(1000);
+            awaitCommits(writers, 200); // and keep coming after the restart
             Map<String, List<Writers.State>> history = writers.stopAndGetHistory();
             assertThat(writers.commits()).isGreaterThan(50_000 / CHUNK);
 
@@ -200,5 +200,11 @@ class HandoffCheckerIT {
             rs.next();
             return rs.getString(1);
         }
+    }
+
+    /** Waits until the writers have committed {@code more} further transactions. */
+    private static void awaitCommits(Writers writers, int more) {
+        int target = writers.commits() + more;
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> writers.commits() >= target);
     }
 }

@@ -81,8 +81,8 @@ public final class CloudEventCodec {
         return header == null || header.value() == null ? null : new String(header.value(), UTF_8);
     }
 
+    /** Adds a header to a record built here, so it has no earlier value of that name. */
     private static void put(Headers headers, String name, String value) {
-        headers.remove(name);
         headers.add(name, value.getBytes(UTF_8));
     }
 

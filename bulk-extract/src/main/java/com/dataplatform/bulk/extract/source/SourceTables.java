@@ -1,6 +1,7 @@
 package com.dataplatform.bulk.extract.source;
 
 import com.dataplatform.bulk.extract.ExtractProperties;
+import com.dataplatform.common.lake.LakeNames;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,7 +48,7 @@ public class SourceTables {
         if (complete) {
             return;
         }
-        String t = "\"" + entity + "\"";
+        String t = LakeNames.quote(entity);
         jdbc.sql("""
                 create table if not exists %s (
                     org        text        not null,
@@ -77,6 +78,6 @@ public class SourceTables {
         if (!exists(entity)) {
             throw new IllegalArgumentException("unknown entity " + entity);
         }
-        return "\"" + entity + "\"";
+        return LakeNames.quote(entity);
     }
 }

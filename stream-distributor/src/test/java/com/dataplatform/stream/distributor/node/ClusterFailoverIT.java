@@ -121,7 +121,7 @@ class ClusterFailoverIT {
         resources.add(producer);
 
         // 1. kill b abruptly: its streams must be ACTIVE elsewhere within lease TTL + poll interval
-        Thread.sleep(1000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> producer.count() >= 200); // records are flowing
         Set<String> orphans = streamsOwnedBy("node-b");
         long killedAt = System.nanoTime();
         b.kill();
@@ -244,6 +244,10 @@ class ClusterFailoverIT {
         private final Map<String, Set<String>> produced = new ConcurrentHashMap<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
+
+        int count() {
+            return produced.values().stream().mapToInt(Set::size).sum();
+        }
 
         Producer(Random random) {
             ORGS.forEach(o -> produced.put(o, ConcurrentHashMap.newKeySet()));
