@@ -195,7 +195,7 @@ public class DataflowDispatchBenchmark implements Benchmark {
     }
 
     private static String migration(String name) throws IOException {
-        Enumeration<URL> urls = DataflowDispatchBenchmark.class.getClassLoader().getResources("db/migration/" + name);
+        Enumeration<URL> urls = DataflowDispatchBenchmark.class.getClassLoader().getResources("db/dataflow_scheduler/migration/" + name);
         for (URL url : Collections.list(urls)) {
             if (url.toString().contains("dataflow-scheduler")) {
                 try (InputStream in = url.openStream()) {

@@ -72,7 +72,7 @@ final class BenchCluster implements AutoCloseable {
     /** The service's own migration, read from its jar (other services' jars carry files of the same name). */
     private static String migration() throws Exception {
         URL base = StreamDistributorApplication.class.getProtectionDomain().getCodeSource().getLocation();
-        String path = "db/migration/V2__streams_and_nodes.sql";
+        String path = "db/stream_distributor/migration/V2__streams_and_nodes.sql";
         URL file = base.toString().endsWith(".jar") ? new URL("jar:" + base + "!/" + path) : new URL(base, path);
         try (InputStream in = file.openStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
