@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * Normalisation and sanity rules every converted event goes through: whitespace, emails (trimmed, lower-case,
  * {@code mailto:} dropped, duplicates merged), a missing end (RFC 5545 defaults), and rejection of events that end
- * before they start or last absurdly long.
+ * before they start or last absurdly long. RRULEs are validated and written in ical4j's canonical order, so the same
+ * rule from two systems is the same text.
  */
 public final class Cleanser {
 
@@ -51,6 +52,18 @@ public final class Cleanser {
             return Conversion.rejected(e.sourceId(),
                     "absurd duration of " + length.toDays() + " days (limit " + MAX_DURATION.toDays() + ")");
         }
+        UnifiedEvent.Recurrence recurrence = e.recurrence();
+        if (recurrence != null) {
+            List<String> rules = new ArrayList<>();
+            for (String rule : recurrence.rules()) {
+                try {
+                    rules.add(new net.fortuna.ical4j.model.Recur<>(rule).toString());
+                } catch (RuntimeException ex) {
+                    return Conversion.rejected(e.sourceId(), "invalid RRULE " + rule + ": " + ex.getMessage());
+                }
+            }
+            recurrence = new UnifiedEvent.Recurrence(rules, recurrence.rdates(), recurrence.exdates());
+        }
         String title = text(e.title(), "title", repairs);
         String description = e.description() == null ? null : e.description().strip();
         String location = text(e.location(), "location", repairs);
@@ -67,7 +80,7 @@ public final class Cleanser {
             }
         }
         return Conversion.ok(new UnifiedEvent(e.uid().strip(), e.sourceId(), e.recurrenceId(), title, description,
-                location, e.start(), end, e.recurrence(), e.overrides(), organizer, List.copyOf(attendees.values()),
+                location, e.start(), end, recurrence, e.overrides(), organizer, List.copyOf(attendees.values()),
                 e.status(), e.visibility(), e.updatedAt() == null ? null : e.updatedAt().truncatedTo(ChronoUnit.MILLIS),
                 e.sequence()), repairs);
     }

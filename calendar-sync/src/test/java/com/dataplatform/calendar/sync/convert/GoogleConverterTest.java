@@ -53,7 +53,7 @@ class GoogleConverterTest {
                  "end":{"dateTime":"2026-03-02T09:15:00+01:00","timeZone":"Europe/Berlin"},
                  "recurrence":["RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10","EXDATE;TZID=Europe/Berlin:20260309T090000"]}""")
                 .get(0).event();
-        assertThat(e.recurrence().rules()).containsExactly("FREQ=WEEKLY;BYDAY=MO;COUNT=10");
+        assertThat(e.recurrence().rules()).containsExactly("FREQ=WEEKLY;COUNT=10;BYDAY=MO");
         assertThat(e.recurrence().exdates()).containsExactly(
                 new EventTime.Timed(Instant.parse("2026-03-09T08:00:00Z"), ORG));
 

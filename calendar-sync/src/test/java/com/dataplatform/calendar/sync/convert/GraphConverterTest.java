@@ -47,7 +47,7 @@ class GraphConverterTest {
         assertThat(rule("""
                 {"pattern":{"type":"weekly","interval":2,"daysOfWeek":["monday","wednesday"],"firstDayOfWeek":"sunday"},
                  "range":{"type":"numbered","startDate":"2026-01-05","numberOfOccurrences":8}}"""))
-                .isEqualTo("FREQ=WEEKLY;BYDAY=MO,WE;INTERVAL=2;WKST=SU;COUNT=8");
+                .isEqualTo("FREQ=WEEKLY;WKST=SU;COUNT=8;INTERVAL=2;BYDAY=MO,WE");
         assertThat(rule("""
                 {"pattern":{"type":"relativeMonthly","interval":1,"daysOfWeek":["thursday"],"index":"last"},
                  "range":{"type":"noEnd","startDate":"2026-01-05"}}"""))
@@ -55,7 +55,7 @@ class GraphConverterTest {
         assertThat(rule("""
                 {"pattern":{"type":"absoluteYearly","interval":1,"month":3,"dayOfMonth":14},
                  "range":{"type":"endDate","startDate":"2026-03-14","endDate":"2030-03-14"}}"""))
-                .isEqualTo("FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=14;UNTIL=20300314T225959Z");
+                .isEqualTo("FREQ=YEARLY;UNTIL=20300314T225959Z;BYMONTH=3;BYMONTHDAY=14");
     }
 
     private static String rule(String recurrence) {
