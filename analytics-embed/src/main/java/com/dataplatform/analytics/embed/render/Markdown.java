@@ -1,0 +1,17 @@
+package com.dataplatform.analytics.embed.render;
+
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
+import org.springframework.stereotype.Component;
+
+/** CommonMark to HTML with raw HTML escaped (never passed through) and unsafe link schemes neutralized. */
+@Component
+public class Markdown {
+
+    private final Parser parser = Parser.builder().build();
+    private final HtmlRenderer renderer = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
+
+    public String toHtml(String markdown) {
+        return renderer.render(parser.parse(markdown));
+    }
+}

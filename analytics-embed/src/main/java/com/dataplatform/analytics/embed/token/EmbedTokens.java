@@ -1,0 +1,110 @@
+package com.dataplatform.analytics.embed.token;
+
+import com.dataplatform.common.lake.LakeNames;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Signs and verifies embed tokens: HS256 JWTs under the org's own key ({@link OrgKeys}), claims {@code org},
+ * {@code sub} = page id, {@code filters}, {@code iat}, {@code exp}. The org claim only picks the key; a token whose
+ * claims were changed, or that was signed with another org's key, fails the signature check.
+ */
+@Component
+public class EmbedTokens {
+
+    public static final String ISSUER = "analytics-embed";
+    public static final String AUDIENCE = "embed";
+    public static final int MAX_FILTERS = 10;
+
+    private final OrgKeys keys;
+    private final Clock clock;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    EmbedTokens(OrgKeys keys) {
+        this(keys, Clock.systemUTC());
+    }
+
+    EmbedTokens(OrgKeys keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    public String issue(TokenClaims c) {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE)
+                .subject(c.pageId().toString()).claim("org", c.org()).claim("filters", new LinkedHashMap<>(c.filters()))
+                .issueTime(Date.from(c.issuedAt())).expirationTime(Date.from(c.expiresAt()))
+                .jwtID(UUID.randomUUID().toString()).build();
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(c.org()).build(), claims);
+            jwt.sign(new MACSigner(keys.keyOf(c.org())));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign embed token", e);
+        }
+    }
+
+    /** Verifies signature, issuer, audience and expiry; throws {@link TokenRejected}. */
+    public TokenClaims verify(String token) {
+        if (token == null || token.isBlank() || token.length() > 8192) {
+            throw new TokenRejected("no valid token", false);
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(token.trim());
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())) {
+                throw new TokenRejected("unexpected token algorithm", false);
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            String org = claims.getStringClaim("org");
+            if (!LakeNames.isOrg(org)) {
+                throw new TokenRejected("token has no valid org", false);
+            }
+            if (!jwt.verify(new MACVerifier(keys.keyOf(org)))) {
+                throw new TokenRejected("token signature is invalid", false);
+            }
+            if (!ISSUER.equals(claims.getIssuer()) || claims.getAudience() == null
+                    || !claims.getAudience().equals(List.of(AUDIENCE))) {
+                throw new TokenRejected("not an embed token", false);
+            }
+            Date exp = claims.getExpirationTime();
+            Date iat = claims.getIssueTime();
+            if (exp == null || iat == null) {
+                throw new TokenRejected("token has no expiry", false);
+            }
+            if (!clock.instant().isBefore(exp.toInstant())) {
+                throw new TokenRejected("token expired at " + exp.toInstant(), true);
+            }
+            Map<String, String> filters = new LinkedHashMap<>();
+            Map<String, Object> raw = claims.getJSONObjectClaim("filters");
+            if (raw != null) {
+                for (Map.Entry<String, Object> e : raw.entrySet()) {
+                    if (!(e.getValue() instanceof String s)) {
+                        throw new TokenRejected("token filters must be strings", false);
+                    }
+                    filters.put(e.getKey(), s);
+                }
+            }
+            return new TokenClaims(org, UUID.fromString(claims.getSubject()), filters, iat.toInstant(),
+                    exp.toInstant());
+        } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
+            throw new TokenRejected("token is malformed", false);
+        }
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+}
