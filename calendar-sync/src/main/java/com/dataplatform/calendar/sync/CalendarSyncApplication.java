@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /** Many calendar schemas into one unified schema, written back to the org's master system. */
 @SpringBootApplication
+@org.springframework.scheduling.annotation.EnableScheduling
 public class CalendarSyncApplication {
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package com.dataplatform.calendar.sync.ingest;
 
 import com.dataplatform.calendar.sync.convert.Conversion;
+import com.dataplatform.calendar.sync.dedupe.FuzzyMatch;
 import com.dataplatform.calendar.sync.system.CalendarSystem;
 import com.dataplatform.calendar.sync.unified.EventTime;
 import com.dataplatform.calendar.sync.unified.UnifiedEvent;
@@ -44,36 +45,63 @@ public class EventStore {
             return new Stored(c.sourceId(), null, "rejected", c.rejection());
         }
         UnifiedEvent e = c.event();
+        String org = system.org();
         String rkey = recurrenceKey(e.recurrenceId());
-        Optional<Existing> existing = lockExisting(system.org(), e.uid(), rkey);
+        Optional<Existing> existing = lockExisting(org, e.uid(), rkey);
+        String fuzzyReason = null;
+        boolean viaAlias = false;
+        if (existing.isEmpty() && rkey.isEmpty()) {
+            existing = lockAlias(org, e.uid());
+            viaAlias = existing.isPresent();
+            if (!viaAlias) {
+                Optional<Candidate> candidate = fuzzyCandidate(org, e);
+                existing = candidate.map(Candidate::existing);
+                fuzzyReason = candidate.map(Candidate::reason).orElse(null);
+            }
+        }
         UUID id;
         if (existing.isEmpty()) {
             id = UUID.randomUUID();
             int inserted = jdbc.sql("""
-                    insert into unified_event (id, org, ical_uid, recurrence_key, sequence, source_updated_at, data)
-                    values (:id, :org, :uid, :rkey, :seq, :updated, cast(:data as jsonb))
+                    insert into unified_event (id, org, ical_uid, recurrence_key, sequence, source_updated_at, data,
+                                               organizer, start_at, recurring)
+                    values (:id, :org, :uid, :rkey, :seq, :updated, cast(:data as jsonb), :organizer, :start, :recurring)
                     on conflict (org, ical_uid, recurrence_key) do nothing""")
-                    .param("id", id).param("org", system.org()).param("uid", e.uid()).param("rkey", rkey)
+                    .param("id", id).param("org", org).param("uid", e.uid()).param("rkey", rkey)
                     .param("seq", e.sequence()).param("updated", timestamp(e.updatedAt()))
-                    .param("data", json.writeValueAsString(e)).update();
+                    .param("data", json.writeValueAsString(e)).param("organizer", e.organizer())
+                    .param("start", timestamp(e.start().sortKey())).param("recurring", e.recurrence() != null).update();
             if (inserted == 0) { // a concurrent request inserted it first: merge into that one
-                existing = lockExisting(system.org(), e.uid(), rkey);
+                existing = lockExisting(org, e.uid(), rkey);
             }
         }
         String status;
         String reason;
         if (existing.isPresent()) {
-            id = existing.get().id();
-            UnifiedEvent merged = Merge.merge(existing.get().event(), e);
-            jdbc.sql("""
-                    update unified_event set data = cast(:data as jsonb), sequence = :seq, source_updated_at = :updated,
-                           updated_at = now() where id = :id""")
-                    .param("data", json.writeValueAsString(merged)).param("seq", merged.sequence())
-                    .param("updated", timestamp(merged.updatedAt())).param("id", id).update();
-            if (fromOtherSystem(id, system.id())) {
+            Existing x = existing.get();
+            id = x.id();
+            UnifiedEvent merged = Merge.merge(x.event(), e);
+            if (!merged.uid().equals(x.event().uid())) {
+                merged = Merge.withUid(merged, x.event().uid());
+            }
+            write(id, merged);
+            if (fuzzyReason != null) {
+                long mergeId = jdbc.sql("""
+                        insert into event_merge (org, unified_event_id, merged_uid, reason, before_data, incoming_data)
+                        values (?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb)) returning id""")
+                        .params(org, id, e.uid(), fuzzyReason, json.writeValueAsString(x.event()),
+                                json.writeValueAsString(e)).query(Long.class).single();
+                jdbc.sql("insert into uid_alias (org, ical_uid, unified_event_id, merge_id) values (?, ?, ?, ?)")
+                        .params(org, e.uid(), id, mergeId).update();
+                status = "merged";
+                reason = fuzzyReason;
+            } else if (viaAlias) {
+                status = "merged";
+                reason = "iCalUID " + e.uid() + " was merged into " + x.event().uid() + " earlier (fuzzy rule)";
+            } else if (fromOtherSystem(id, system.id())) {
                 status = "merged";
                 reason = "same iCalUID " + e.uid() + " as an event already received from another system; "
-                        + (Merge.isNewer(e, existing.get().event()) ? "this copy is newer and wins its fields"
+                        + (Merge.isNewer(e, x.event()) ? "this copy is newer and wins its fields"
                                 : "the stored copy is newer and keeps its fields");
             } else {
                 status = c.isRepaired() ? "repaired" : "stored";
@@ -81,20 +109,48 @@ public class EventStore {
             }
         } else {
             id = jdbc.sql("select id from unified_event where org = ? and ical_uid = ? and recurrence_key = ?")
-                    .params(system.org(), e.uid(), rkey).query(UUID.class).single();
+                    .params(org, e.uid(), rkey).query(UUID.class).single();
             status = c.isRepaired() ? "repaired" : "stored";
             reason = c.isRepaired() ? String.join("; ", c.repairs()) : null;
         }
         jdbc.sql("""
-                insert into raw_event (org, system_id, source_id, payload, status, reason, repairs, unified_event_id)
-                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)""")
-                .params(system.org(), system.id(), c.sourceId(), raw, status, reason,
-                        json.writeValueAsString(c.repairs()), id)
+                insert into raw_event (org, system_id, source_id, payload, status, reason, repairs, unified_event_id, ical_uid)
+                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?)""")
+                .params(org, system.id(), c.sourceId(), raw, status, reason,
+                        json.writeValueAsString(c.repairs()), id, e.uid())
                 .update();
         return new Stored(e.uid(), id, status, reason);
     }
 
+    /** A new unified event (e.g. the split-off half of an undone merge). */
+    public UUID insert(String org, UnifiedEvent e) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                insert into unified_event (id, org, ical_uid, recurrence_key, sequence, source_updated_at, data,
+                                           organizer, start_at, recurring)
+                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)""")
+                .params(id, org, e.uid(), recurrenceKey(e.recurrenceId()), e.sequence(), timestamp(e.updatedAt()),
+                        json.writeValueAsString(e), e.organizer(), timestamp(e.start().sortKey()), e.recurrence() != null)
+                .update();
+        return id;
+    }
+
+    /** Writes the unified copy and the columns searched on. */
+    void write(UUID id, UnifiedEvent e) {
+        jdbc.sql("""
+                update unified_event set data = cast(:data as jsonb), sequence = :seq, source_updated_at = :updated,
+                       organizer = :organizer, start_at = :start, recurring = :recurring, updated_at = now()
+                where id = :id""")
+                .param("data", json.writeValueAsString(e)).param("seq", e.sequence())
+                .param("updated", timestamp(e.updatedAt())).param("organizer", e.organizer())
+                .param("start", timestamp(e.start().sortKey())).param("recurring", e.recurrence() != null)
+                .param("id", id).update();
+    }
+
     private record Existing(UUID id, UnifiedEvent event) {
+    }
+
+    private record Candidate(Existing existing, String reason) {
     }
 
     private Optional<Existing> lockExisting(String org, String uid, String rkey) {
@@ -105,6 +161,38 @@ public class EventStore {
                 .query((rs, n) -> new Existing(rs.getObject("id", UUID.class),
                         json.readValue(rs.getString("data"), UnifiedEvent.class)))
                 .optional();
+    }
+
+    private Optional<Existing> lockAlias(String org, String uid) {
+        return jdbc.sql("""
+                select e.id, e.data::text as data from uid_alias a join unified_event e on e.id = a.unified_event_id
+                where a.org = ? and a.ical_uid = ? for update of e""")
+                .params(org, uid)
+                .query((rs, n) -> new Existing(rs.getObject("id", UUID.class),
+                        json.readValue(rs.getString("data"), UnifiedEvent.class)))
+                .optional();
+    }
+
+    /** The documented fuzzy rule ({@link FuzzyMatch}) against series with the same organizer and start. */
+    private Optional<Candidate> fuzzyCandidate(String org, UnifiedEvent e) {
+        if (e.organizer() == null) {
+            return Optional.empty();
+        }
+        List<Existing> candidates = jdbc.sql("""
+                select id, data::text as data from unified_event
+                where org = ? and recurrence_key = '' and organizer = ? and start_at = ? and ical_uid <> ?
+                order by created_at, id limit 10 for update""")
+                .params(org, e.organizer(), timestamp(e.start().sortKey()), e.uid())
+                .query((rs, n) -> new Existing(rs.getObject("id", UUID.class),
+                        json.readValue(rs.getString("data"), UnifiedEvent.class)))
+                .list();
+        for (Existing x : candidates) {
+            Optional<String> reason = FuzzyMatch.match(x.event(), e);
+            if (reason.isPresent()) {
+                return Optional.of(new Candidate(x, reason.get()));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Timestamp timestamp(java.time.Instant instant) {
@@ -122,6 +210,24 @@ public class EventStore {
             return "";
         }
         return recurrenceId instanceof EventTime.AllDay d ? d.date().toString() : recurrenceId.sortKey().toString();
+    }
+
+    public Optional<UnifiedEvent> load(String org, UUID id) {
+        return jdbc.sql("select data::text from unified_event where org = ? and id = ?").params(org, id)
+                .query(String.class).optional().map(d -> json.readValue(d, UnifiedEvent.class));
+    }
+
+    /** Replaces the unified copy (after merging in the master's concurrent change). */
+    public void replace(String org, UUID id, UnifiedEvent e) {
+        write(id, e);
+    }
+
+    /** Marks the org's event (series) with this iCalUID cancelled; its id if there was one. */
+    public Optional<UUID> cancel(String org, String uid) {
+        return jdbc.sql("""
+                update unified_event set data = jsonb_set(data, '{status}', '"CANCELLED"'), updated_at = now()
+                where org = ? and ical_uid = ? and recurrence_key = '' returning id""")
+                .params(org, uid).query(UUID.class).optional();
     }
 
     public List<Map<String, Object>> copies(String org, UUID unifiedId) {

@@ -74,8 +74,35 @@ class EventsController {
         out.put("copies", copies);
         out.put("lineage", copies.stream().map(c -> Map.of("systemId", c.get("systemId"), "status", c.get("status")))
                 .distinct().toList());
-        out.put("master", null); // master write-back is not built yet
+        out.put("master", jdbc.sql("""
+                select m.system_id as "systemId", s.type as "systemType", m.href, m.etag, m.status, m.error,
+                       m.losses::text as losses, m.payload, m.written_at as "writtenAt"
+                from master_copy m join calendar_system s on s.id = m.system_id where m.unified_event_id = ?""")
+                .param(id).query().listOfRows().stream().findFirst().map(m -> {
+                    Map<String, Object> copy = new LinkedHashMap<>(m);
+                    copy.put("losses", json.readTree((String) m.get("losses")));
+                    return copy;
+                }).orElse(null));
         return out;
+    }
+
+    /**
+     * Master copies waiting for a Google or Graph master (which this service cannot call): the pull side of the
+     * write-back. Each entry is the event in that system's schema, newest first.
+     */
+    @GetMapping("/api/systems/{id}/outbound")
+    Map<String, Object> outbound(@PathVariable UUID id, SuitePrincipal principal) {
+        CalendarSystem system = systems.get(principal.org(), id);
+        List<Map<String, Object>> items = jdbc.sql("""
+                select unified_event_id as "eventId", payload, losses::text as losses, written_at as "writtenAt"
+                from master_copy where system_id = ? and status = 'queued' order by written_at desc limit 500""")
+                .param(system.id()).query().listOfRows().stream().map(r -> {
+                    Map<String, Object> m = new LinkedHashMap<>(r);
+                    m.put("payload", json.readTree((String) r.get("payload")));
+                    m.put("losses", json.readTree((String) r.get("losses")));
+                    return m;
+                }).toList();
+        return Map.of("systemId", system.id(), "items", items);
     }
 
     /** Per system: ingested, repaired, rejected by reason, merged duplicates. */

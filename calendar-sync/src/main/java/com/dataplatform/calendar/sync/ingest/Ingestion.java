@@ -8,6 +8,7 @@ import com.dataplatform.calendar.sync.system.CalendarSystem;
 import com.dataplatform.common.web.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.JacksonException;
@@ -24,9 +25,13 @@ public class Ingestion {
     private final EventStore store;
     private final JsonMapper json;
     private final MeterRegistry metrics;
+    private final JdbcClient jdbc;
+    private final ChangeLog changes;
 
-    Ingestion(EventStore store, JsonMapper json, MeterRegistry metrics) {
+    Ingestion(EventStore store, JsonMapper json, MeterRegistry metrics, JdbcClient jdbc, ChangeLog changes) {
         this.store = store;
+        this.changes = changes;
+        this.jdbc = jdbc;
         this.json = json;
         this.metrics = metrics;
     }
@@ -70,8 +75,66 @@ public class Ingestion {
         return storeAll(system, result.events());
     }
 
+    /** The outcome for one fetched CalDAV resource: our own echo (skipped), or what was stored. */
+    public record Fetched(boolean echo, List<EventStore.Stored> results) {
+    }
+
+    /**
+     * One resource fetched from a CalDAV system. If it is the master copy we wrote (same href and etag) it is our
+     * own echo and nothing is ingested; otherwise it is converted and stored like a push, and its href/etag kept.
+     */
+    @Transactional
+    public Fetched ingestFetched(CalendarSystem system, String href, String etag, String body) {
+        boolean echo = etag != null && jdbc.sql("""
+                select exists (select 1 from master_copy where system_id = ? and href = ? and etag = ?)""")
+                .params(system.id(), href, etag).query(Boolean.class).single();
+        List<EventStore.Stored> results;
+        String uid;
+        if (echo) {
+            results = List.of();
+            uid = jdbc.sql("select e.ical_uid from master_copy m join unified_event e on e.id = m.unified_event_id "
+                    + "where m.system_id = ? and m.href = ? limit 1").params(system.id(), href).query(String.class)
+                    .optional().orElse(null);
+            metrics.counter("calendar.echoes.suppressed", "system_type", system.type().wire()).increment();
+        } else {
+            ICalendarConverter.Result result = ICalendarConverter.convert(body, system.timeZone());
+            if (result.rejection() != null) {
+                results = List.of(store.store(system, Conversion.rejected(href, result.rejection()).withRaw(body)));
+                count(system, "rejected");
+                uid = null;
+            } else {
+                results = storeAll(system, result.events());
+                uid = results.stream().map(EventStore.Stored::uid).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            }
+        }
+        jdbc.sql("""
+                insert into caldav_resource (system_id, href, etag, ical_uid) values (?, ?, ?, ?)
+                on conflict (system_id, href) do update set etag = excluded.etag,
+                    ical_uid = coalesce(excluded.ical_uid, caldav_resource.ical_uid), synced_at = now()""")
+                .params(system.id(), href, etag, uid).update();
+        return new Fetched(echo, results);
+    }
+
+    /** A resource the CalDAV server no longer has: its event is cancelled. */
+    @Transactional
+    public void deleted(CalendarSystem system, String href) {
+        String uid = jdbc.sql("delete from caldav_resource where system_id = ? and href = ? returning ical_uid")
+                .params(system.id(), href).query(String.class).optional().orElse(null);
+        if (uid != null) {
+            store.cancel(system.org(), uid).ifPresent(id -> afterChange(system, id));
+        }
+    }
+
+    void afterChange(CalendarSystem system, java.util.UUID unifiedId) {
+        changes.changed(system.org(), system, unifiedId);
+    }
+
     private List<EventStore.Stored> storeAll(CalendarSystem system, List<Conversion> conversions) {
         List<EventStore.Stored> out = conversions.stream().map(c -> store.store(system, c)).toList();
+        out.stream().filter(s -> "merged".equals(s.status()))
+                .forEach(s -> changes.merged(system.org(), s.eventId(), s.uid(), s.reason()));
+        out.stream().map(EventStore.Stored::eventId).filter(java.util.Objects::nonNull).distinct()
+                .forEach(id -> afterChange(system, id));
         out.forEach(s -> count(system, s.status()));
         return out;
     }

@@ -13,12 +13,12 @@ import java.util.Map;
  * wins every field it has; fields only the older copy has are kept; attendees and occurrence overrides are united
  * (the newer copy's response / override wins).
  */
-final class Merge {
+public final class Merge {
 
     private Merge() {
     }
 
-    static boolean isNewer(UnifiedEvent candidate, UnifiedEvent than) {
+    public static boolean isNewer(UnifiedEvent candidate, UnifiedEvent than) {
         if (candidate.sequence() != than.sequence()) {
             return candidate.sequence() > than.sequence();
         }
@@ -27,7 +27,7 @@ final class Merge {
         return a != null && (b == null || a.isAfter(b));
     }
 
-    static UnifiedEvent merge(UnifiedEvent existing, UnifiedEvent incoming) {
+    public static UnifiedEvent merge(UnifiedEvent existing, UnifiedEvent incoming) {
         boolean incomingWins = isNewer(incoming, existing);
         UnifiedEvent n = incomingWins ? incoming : existing;
         UnifiedEvent o = incomingWins ? existing : incoming;
@@ -43,6 +43,12 @@ final class Merge {
                 new ArrayList<>(overrides.values()), pick(n.organizer(), o.organizer()), List.copyOf(attendees.values()),
                 pick(n.status(), o.status()), pick(n.visibility(), o.visibility()), pick(n.updatedAt(), o.updatedAt()),
                 Math.max(n.sequence(), o.sequence()));
+    }
+
+    public static UnifiedEvent withUid(UnifiedEvent e, String uid) {
+        return new UnifiedEvent(uid, e.sourceId(), e.recurrenceId(), e.title(), e.description(), e.location(), e.start(),
+                e.end(), e.recurrence(), e.overrides(), e.organizer(), e.attendees(), e.status(), e.visibility(),
+                e.updatedAt(), e.sequence());
     }
 
     private static <T> T pick(T preferred, T fallback) {

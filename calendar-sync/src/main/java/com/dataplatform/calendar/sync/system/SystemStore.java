@@ -15,18 +15,20 @@ import org.springframework.stereotype.Repository;
 public class SystemStore {
 
     private final JdbcClient jdbc;
+    private final Credentials credentials;
 
-    SystemStore(JdbcClient jdbc) {
+    SystemStore(JdbcClient jdbc, Credentials credentials) {
         this.jdbc = jdbc;
+        this.credentials = credentials;
     }
 
-    public CalendarSystem create(CalendarSystem s) {
+    public CalendarSystem create(CalendarSystem s, String password) {
         try {
             jdbc.sql("""
-                    insert into calendar_system (id, org, type, name, master, base_url, username, time_zone)
-                    values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                    insert into calendar_system (id, org, type, name, master, base_url, username, time_zone, password_enc)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(s.id(), s.org(), s.type().wire(), s.name(), s.master(), s.baseUrl(), s.username(),
-                            s.timeZone().getId())
+                            s.timeZone().getId(), password == null ? null : credentials.encrypt(password, s.id().toString()))
                     .update();
             return s;
         } catch (DuplicateKeyException e) {
@@ -48,6 +50,19 @@ public class SystemStore {
                         rs.getBoolean("master"), rs.getString("base_url"), rs.getString("username"),
                         ZoneId.of(rs.getString("time_zone"))))
                 .optional();
+    }
+
+    /** The decrypted password of a system, for the connector only; never leaves the service. */
+    public Optional<String> password(CalendarSystem s) {
+        byte[] sealed = jdbc.sql("select password_enc from calendar_system where id = ?").param(s.id())
+                .query((rs, n) -> rs.getBytes(1)).single();
+        return Optional.ofNullable(sealed).map(b -> credentials.decrypt(b, s.id().toString()));
+    }
+
+    /** The org's master system, if it has one. */
+    public Optional<CalendarSystem> master(String org) {
+        return jdbc.sql("select id from calendar_system where org = ? and master").param(org).query(UUID.class)
+                .optional().map(id -> get(org, id));
     }
 
     public List<CalendarSystem> list(String org) {

@@ -33,6 +33,7 @@ class SystemsController {
             boolean master,
             @Size(max = 2000) String baseUrl,
             @Size(max = 200) String username,
+            @Size(max = 500) String password,
             @Size(max = 64) String timeZone) {
     }
 
@@ -44,12 +45,14 @@ class SystemsController {
 
     private final SystemStore systems;
     private final OutboundUrlGuard guard;
+    private final Credentials credentials;
     private final ZoneId defaultZone;
 
-    SystemsController(SystemStore systems, OutboundUrlGuard guard,
+    SystemsController(SystemStore systems, OutboundUrlGuard guard, Credentials credentials,
             @Value("${calendar.default-time-zone:UTC}") String defaultZone) {
         this.systems = systems;
         this.guard = guard;
+        this.credentials = credentials;
         this.defaultZone = ZoneId.of(defaultZone);
     }
 
@@ -69,6 +72,14 @@ class SystemsController {
             throw ApiException.invalid("baseUrl", "only caldav systems have a baseUrl; " + request.type()
                     + " events are pushed to POST /api/systems/{id}/events");
         }
+        if (request.password() != null) {
+            if (type != CalendarSystem.Type.CALDAV) {
+                throw ApiException.invalid("password", "only caldav systems are called with credentials");
+            }
+            if (!credentials.configured()) {
+                throw ApiException.invalid("password", "this deployment has no calendar.credentials-key to encrypt it");
+            }
+        }
         ZoneId zone;
         try {
             zone = request.timeZone() == null ? defaultZone : ZoneId.of(request.timeZone());
@@ -76,7 +87,8 @@ class SystemsController {
             throw ApiException.invalid("timeZone", "not an IANA time zone: " + request.timeZone());
         }
         return SystemView.of(systems.create(new CalendarSystem(UUID.randomUUID(), principal.org(), type,
-                request.name().strip(), request.master(), request.baseUrl(), request.username(), zone)));
+                request.name().strip(), request.master(), request.baseUrl(), request.username(), zone),
+                request.password()));
     }
 
     @GetMapping

@@ -2,6 +2,7 @@ package com.dataplatform.calendar.sync.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.dataplatform.calendar.sync.Api;
 import com.dataplatform.testsupport.SuiteInfrastructure;
 import com.dataplatform.testsupport.TestJwts;
 import java.net.URI;
@@ -14,12 +15,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Systems and pushed events against the real PostgreSQL: one meeting from two systems is one unified event. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "suite.outbound.allowlist=127.0.0.0/8")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = {Api.ALLOW_LOOPBACK, Api.CREDENTIALS_KEY})
 @SuiteInfrastructure
 class IngestionApiIT {
 

@@ -1,0 +1,234 @@
+package com.dataplatform.calendar.sync.caldav;
+
+import com.dataplatform.common.security.OutboundUrlGuard;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * A small CalDAV (RFC 4791) client: sync-collection (RFC 6578), calendar-multiget, GET and PUT with If-Match /
+ * If-None-Match. Every URL it calls — the base URL and every href the server returns — passes the SSRF guard
+ * first, so a server cannot redirect us into the internal network. Redirects are not followed.
+ */
+public final class CalDavClient {
+
+    private static final String DAV = "DAV:";
+    private static final String CALDAV = "urn:ietf:params:xml:ns:caldav";
+
+    /** One CalDAV resource: href, etag and (when fetched) its iCalendar text. */
+    public record Resource(String href, String etag, String body) {
+    }
+
+    /** What changed since a sync token: changed (href + etag), deleted hrefs, and the new token. */
+    public record Changes(String token, List<Resource> changed, List<String> deleted) {
+    }
+
+    /** The server refused our sync token (RFC 6578 DAV:valid-sync-token): a full resync is needed. */
+    public static final class SyncTokenRejected extends RuntimeException {
+        SyncTokenRejected(String detail) {
+            super(detail);
+        }
+    }
+
+    /** The resource changed on the server since the etag we wrote against (412). */
+    public static final class PreconditionFailed extends RuntimeException {
+        PreconditionFailed(String href) {
+            super("resource changed on the server: " + href);
+        }
+    }
+
+    /** Any other CalDAV failure, with the status and a snippet of the answer. */
+    public static final class CalDavException extends RuntimeException {
+        CalDavException(String message) {
+            super(message);
+        }
+    }
+
+    private final HttpClient http;
+    private final OutboundUrlGuard guard;
+    private final URI base;
+    private final String authorization;
+
+    public CalDavClient(HttpClient http, OutboundUrlGuard guard, String baseUrl, String username, String password) {
+        this.http = http;
+        this.guard = guard;
+        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this.authorization = username == null ? null : "Basic " + Base64.getEncoder()
+                .encodeToString((username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** RFC 6578 sync-collection; an empty token lists everything. */
+    public Changes sync(String token) {
+        String body = """
+                <?xml version="1.0" encoding="utf-8"?>
+                <D:sync-collection xmlns:D="DAV:"><D:sync-token>%s</D:sync-token><D:sync-level>1</D:sync-level>
+                <D:prop><D:getetag/></D:prop></D:sync-collection>""".formatted(token == null ? "" : xmlEscape(token));
+        HttpResponse<String> r = send("REPORT", base, body, Map.of("Depth", "1"));
+        if (token != null && !token.isEmpty() && (r.statusCode() == 403 || r.statusCode() == 409
+                || r.body().contains("valid-sync-token"))) {
+            throw new SyncTokenRejected("server rejected sync token (HTTP " + r.statusCode() + ")");
+        }
+        expect(r, 207, "sync-collection");
+        Document doc = parse(r.body());
+        List<Resource> changed = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        NodeList responses = doc.getElementsByTagNameNS(DAV, "response");
+        for (int i = 0; i < responses.getLength(); i++) {
+            Element response = (Element) responses.item(i);
+            String href = text(response, DAV, "href");
+            String status = text(response, DAV, "status");
+            if (href == null || href.equals(base.getPath())) {
+                continue;
+            }
+            if (status != null && status.contains(" 404")) {
+                deleted.add(href);
+            } else {
+                changed.add(new Resource(href, text(response, DAV, "getetag"), null));
+            }
+        }
+        NodeList tokens = doc.getElementsByTagNameNS(DAV, "sync-token");
+        String newToken = tokens.getLength() == 0 ? null : tokens.item(0).getTextContent().strip();
+        return new Changes(newToken, changed, deleted);
+    }
+
+    /** RFC 4791 calendar-multiget of the given hrefs, with etag and calendar data. */
+    public List<Resource> multiget(List<String> hrefs) {
+        if (hrefs.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder b = new StringBuilder("""
+                <?xml version="1.0" encoding="utf-8"?>
+                <C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+                <D:prop><D:getetag/><C:calendar-data/></D:prop>""");
+        for (String href : hrefs) {
+            guardOrThrow(base.resolve(href));
+            b.append("<D:href>").append(xmlEscape(href)).append("</D:href>");
+        }
+        b.append("</C:calendar-multiget>");
+        HttpResponse<String> r = send("REPORT", base, b.toString(), Map.of("Depth", "1"));
+        expect(r, 207, "calendar-multiget");
+        Document doc = parse(r.body());
+        List<Resource> out = new ArrayList<>();
+        NodeList responses = doc.getElementsByTagNameNS(DAV, "response");
+        for (int i = 0; i < responses.getLength(); i++) {
+            Element response = (Element) responses.item(i);
+            String data = text(response, CALDAV, "calendar-data");
+            if (data != null) {
+                out.add(new Resource(text(response, DAV, "href"), text(response, DAV, "getetag"), data));
+            }
+        }
+        return out;
+    }
+
+    public Optional<Resource> get(String href) {
+        HttpResponse<String> r = send("GET", base.resolve(href), null, Map.of());
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        expect(r, 200, "GET " + href);
+        return Optional.of(new Resource(href, r.headers().firstValue("ETag").orElse(null), r.body()));
+    }
+
+    /**
+     * PUT with If-Match (update of what we last saw) or If-None-Match: * (create); returns the new etag, or throws
+     * {@link PreconditionFailed} when the server's copy changed meanwhile.
+     */
+    public String put(String href, String ics, String ifMatch) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "text/calendar; charset=utf-8");
+        if (ifMatch == null) {
+            headers.put("If-None-Match", "*");
+        } else {
+            headers.put("If-Match", ifMatch);
+        }
+        HttpResponse<String> r = send("PUT", base.resolve(href), ics, headers);
+        if (r.statusCode() == 412) {
+            throw new PreconditionFailed(href);
+        }
+        if (r.statusCode() != 201 && r.statusCode() != 204 && r.statusCode() != 200) {
+            throw new CalDavException("PUT " + href + " answered " + r.statusCode() + ": " + snippet(r.body()));
+        }
+        return r.headers().firstValue("ETag").orElseGet(() -> get(href).map(Resource::etag).orElse(null));
+    }
+
+    private HttpResponse<String> send(String method, URI uri, String body, Map<String, String> headers) {
+        guardOrThrow(uri);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (body != null && !headers.containsKey("Content-Type")) {
+            b.header("Content-Type", "application/xml; charset=utf-8");
+        }
+        headers.forEach(b::header);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new CalDavException(method + " " + uri + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CalDavException(method + " " + uri + " interrupted");
+        }
+    }
+
+    private void guardOrThrow(URI uri) {
+        OutboundUrlGuard.Decision d = guard.check(uri);
+        if (!d.allowed()) {
+            throw new CalDavException("refused outbound call to " + uri + ": " + d.reason());
+        }
+    }
+
+    private static void expect(HttpResponse<String> r, int status, String what) {
+        if (r.statusCode() != status) {
+            throw new CalDavException(what + " answered " + r.statusCode() + ": " + snippet(r.body()));
+        }
+    }
+
+    private static String snippet(String s) {
+        return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+
+    private static Document parse(String xml) {
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setNamespaceAware(true);
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setExpandEntityReferences(false);
+            return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new CalDavException("unreadable multistatus: " + e.getMessage());
+        }
+    }
+
+    private static String text(Element parent, String ns, String name) {
+        NodeList l = parent.getElementsByTagNameNS(ns, name);
+        return l.getLength() == 0 ? null : l.item(0).getTextContent().strip();
+    }
+
+    private static String xmlEscape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

@@ -1,0 +1,63 @@
+package com.dataplatform.calendar.sync.ingest;
+
+import com.dataplatform.calendar.sync.system.CalendarSystem;
+import com.dataplatform.calendar.sync.unified.UnifiedEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What follows a change of a unified event, always inside the transaction that made it: a write-back outbox row
+ * when the change came from a non-master system (the master's own copies are never written back — half of echo
+ * suppression; the other half is recognising our own write when the master syncs back), and a calendar.events
+ * outbox row ({@code EventUpserted} / {@code EventCancelled} / {@code EventsMerged}) for the relay to publish.
+ */
+@Component
+public class ChangeLog {
+
+    private final JdbcClient jdbc;
+    private final EventStore events;
+    private final JsonMapper json;
+
+    ChangeLog(JdbcClient jdbc, EventStore events, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.events = events;
+        this.json = json;
+    }
+
+    /** {@code source} null: a change made here (e.g. an undone merge), written back like a non-master change. */
+    public void changed(String org, CalendarSystem source, UUID id) {
+        if (source == null || !source.master()) {
+            jdbc.sql("""
+                    insert into writeback_outbox (org, unified_event_id)
+                    select ?, ? where exists (select 1 from calendar_system where org = ? and master)""")
+                    .params(org, id, org).update();
+        }
+        events.load(org, id).ifPresent(e -> {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("id", id);
+            data.put("iCalUID", e.uid());
+            data.put("sourceSystemId", source == null ? null : source.id());
+            data.put("event", e);
+            outbox(e.status() == UnifiedEvent.Status.CANCELLED ? "EventCancelled" : "EventUpserted", id, org, data);
+        });
+    }
+
+    public void merged(String org, UUID id, String mergedUid, String reason) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", id);
+        data.put("mergedICalUID", mergedUid);
+        data.put("reason", reason);
+        outbox("EventsMerged", id, org, data);
+    }
+
+    private void outbox(String type, UUID id, String org, Map<String, Object> data) {
+        jdbc.sql("""
+                insert into event_outbox (event_id, type, key, org, subject, data)
+                values (?, ?, ?, ?, ?, cast(? as jsonb))""")
+                .params(UUID.randomUUID(), type, id.toString(), org, id.toString(), json.writeValueAsString(data)).update();
+    }
+}

@@ -1,0 +1,134 @@
+package com.dataplatform.calendar.sync.occurrences;
+
+import com.dataplatform.calendar.sync.convert.Cleanser;
+import com.dataplatform.calendar.sync.unified.UnifiedEvent;
+import com.dataplatform.common.security.SuitePrincipal;
+import com.dataplatform.common.web.ApiException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Occurrences in a window: every unified event of the org expanded ({@link Expansion}), or one event's. The window
+ * is bounded ({@code calendar.expansion.max-window}, 400 beyond it) and so is the answer
+ * ({@code calendar.expansion.max-occurrences}; {@code truncated: true} when more exist).
+ */
+@RestController
+class OccurrencesController {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Duration maxWindow;
+    private final int maxOccurrences;
+
+    OccurrencesController(JdbcClient jdbc, JsonMapper json,
+            @Value("${calendar.expansion.max-window:3700d}") Duration maxWindow,
+            @Value("${calendar.expansion.max-occurrences:5000}") int maxOccurrences) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.maxWindow = maxWindow;
+        this.maxOccurrences = maxOccurrences;
+    }
+
+    private record Window(Instant from, Instant to) {
+    }
+
+    private Window window(String from, String to) {
+        Instant f = instant("from", from);
+        Instant t = instant("to", to);
+        if (!t.isAfter(f)) {
+            throw ApiException.invalid("to", "must be after from");
+        }
+        if (Duration.between(f, t).compareTo(maxWindow) > 0) {
+            throw ApiException.invalid("to", "window of " + Duration.between(f, t).toDays() + " days is larger than "
+                    + maxWindow.toDays() + " days (calendar.expansion.max-window)");
+        }
+        return new Window(f, t);
+    }
+
+    private static Instant instant(String field, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw ApiException.invalid(field, "must be an ISO-8601 instant such as 2026-03-01T00:00:00Z");
+        }
+    }
+
+    @GetMapping("/api/events")
+    Map<String, Object> events(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            SuitePrincipal principal) {
+        Window w = window(from, to);
+        List<Map<String, Object>> rows = jdbc.sql("""
+                select id, data::text as data from unified_event
+                where org = ? and start_at < ? and (recurring or start_at >= ?)
+                  and coalesce(data->>'status', '') <> 'CANCELLED'
+                order by start_at, id""")
+                .params(principal.org(), Timestamp.from(w.to()), Timestamp.from(w.from().minus(Cleanser.MAX_DURATION)))
+                .query().listOfRows();
+        List<Map<String, Object>> out = new ArrayList<>();
+        boolean truncated = false;
+        for (Map<String, Object> row : rows) {
+            UnifiedEvent e = json.readValue((String) row.get("data"), UnifiedEvent.class);
+            Expansion.Expanded x = Expansion.expand(e, w.from(), w.to(), maxOccurrences);
+            truncated |= x.truncated();
+            for (Expansion.Occurrence o : x.occurrences()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("eventId", row.get("id"));
+                m.put("iCalUID", e.uid());
+                m.put("title", e.title());
+                m.put("start", o.start());
+                m.put("end", o.end());
+                m.put("allDay", o.allDay());
+                m.put("recurrenceId", o.recurrenceId());
+                out.add(m);
+            }
+            if (out.size() > maxOccurrences) {
+                truncated = true;
+                break;
+            }
+        }
+        out.sort(Comparator.comparing(m -> (Instant) m.get("start")));
+        if (out.size() > maxOccurrences) {
+            out = new ArrayList<>(out.subList(0, maxOccurrences));
+            truncated = true;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("from", w.from());
+        body.put("to", w.to());
+        body.put("truncated", truncated);
+        body.put("occurrences", out);
+        return body;
+    }
+
+    @GetMapping("/api/events/{id}/occurrences")
+    Map<String, Object> occurrences(@PathVariable UUID id, @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to, SuitePrincipal principal) {
+        Window w = window(from, to);
+        UnifiedEvent e = jdbc.sql("select data::text from unified_event where org = ? and id = ?")
+                .params(principal.org(), id).query(String.class).optional()
+                .map(d -> json.readValue(d, UnifiedEvent.class))
+                .orElseThrow(() -> ApiException.notFound("event", id));
+        Expansion.Expanded x = Expansion.expand(e, w.from(), w.to(), maxOccurrences);
+        return Map.of("occurrences", x.occurrences().stream().map(o -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("start", o.start());
+            m.put("end", o.end());
+            m.put("recurrenceId", o.recurrenceId());
+            return m;
+        }).toList(), "truncated", x.truncated());
+    }
+}
