@@ -33,13 +33,17 @@ public final class BenchRunner {
         return found;
     }
 
-    /** Runs the benchmarks whose name contains {@code filter} (all if blank); returns the markdown report. */
+    /**
+     * Runs the benchmarks whose name or class name contains {@code filter} (all if blank); returns the markdown
+     * report.
+     */
     public static String runAll(BenchContext context, String filter) throws Exception {
         StringBuilder report = new StringBuilder("# Benchmark results\n\nSettings: ");
         Map<String, String> settings = context.settings();
         report.append(settings).append("\n");
         for (Benchmark b : discover()) {
-            if (filter != null && !filter.isBlank() && !b.name().contains(filter)) {
+            if (filter != null && !filter.isBlank() && !b.name().contains(filter)
+                    && !b.getClass().getSimpleName().contains(filter)) {
                 continue;
             }
             long start = System.nanoTime();

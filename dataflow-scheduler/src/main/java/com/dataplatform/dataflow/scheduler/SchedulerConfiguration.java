@@ -78,8 +78,8 @@ class SchedulerConfiguration {
     }
 
     @Bean
-    Dispatcher dispatcher(JdbcClient jdbc, TransactionTemplate tx, Outbox outbox, DataflowProperties props) {
-        return new Dispatcher(jdbc, tx, outbox, "dispatcher-" + UUID.randomUUID(), props.lease(), props.batchSize(),
+    Dispatcher dispatcher(JdbcClient jdbc, DataflowProperties props) {
+        return new Dispatcher(jdbc, "dispatcher-" + UUID.randomUUID(), props.lease(), props.batchSize(),
                 props.globalLimit(), props.defaultTypeLimit());
     }
 

@@ -9,6 +9,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * — {@code seq} order is enqueue order as the dispatcher sees it.
  */
 final class DispatchLocks {
+    // The claimer takes CLAIM (try) and QUEUE (exclusive) inside dispatch_step (migration V6) with these numbers.
 
     /** "dflw" — the advisory-lock class of this service. */
     static final int CLASS = 0x64666c77;
@@ -16,15 +17,6 @@ final class DispatchLocks {
     static final int QUEUE = 2;
 
     private DispatchLocks() {
-    }
-
-    static boolean tryClaim(JdbcClient jdbc) {
-        return Boolean.TRUE.equals(jdbc.sql("select pg_try_advisory_xact_lock(:c, :k)").param("c", CLASS)
-                .param("k", CLAIM).query(Boolean.class).single());
-    }
-
-    static void lockQueueExclusive(JdbcClient jdbc) {
-        jdbc.sql("select pg_advisory_xact_lock(:c, :k)").param("c", CLASS).param("k", QUEUE).query().singleValue();
     }
 
     static void lockQueueShared(JdbcClient jdbc) {

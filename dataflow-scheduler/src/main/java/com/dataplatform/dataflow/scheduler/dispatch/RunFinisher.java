@@ -25,20 +25,19 @@ public class RunFinisher {
      * @return whether this call finished the run (false: already finished, or the token is stale)
      */
     public boolean finish(UUID runId, Long fencingToken, RunStatus status, String error) {
-        // One statement: the conditional status change, the lock release with wake-ups, and the event.
+        // One statement: the conditional status change, the lock release with wake-ups, and the event. A racing
+        // finisher waits for the row lock and then re-checks the condition against the committed row, so at most one
+        // of them matches.
         int finished = jdbc.sql("""
-                with prev as (select id, status from run where id = :id for update),
-                upd as (
+                with upd as (
                   update run set status = :status, finished_at = clock_timestamp(), error = :error, lease_until = null,
                                  finish_order = nextval('run_history_seq')
-                  from prev
-                  where run.id = prev.id and prev.status in ('QUEUED', 'RUNNING')
+                  where id = :id and status in ('QUEUED', 'RUNNING')
                     and (cast(:token as bigint) is null
-                         or (prev.status = 'RUNNING' and run.fencing_token = :token
-                             and run.lease_until > clock_timestamp()))
-                  returning run.id, run.org, run.dataflow_id, run.dataflow_version, run.type),
-                released as (delete from run_lock where run_id in (select id from upd) returning resource),
-                signals as (insert into dispatch_signal (resource) select resource from released),
+                         or (status = 'RUNNING' and fencing_token = :token and lease_until > clock_timestamp()))
+                  returning id, org, dataflow_id, dataflow_version, type),
+                released as (delete from run_lock where run_id in (select id from upd) returning resource, mode),
+                signals as (insert into dispatch_signal (resource, released) select resource, mode from released),
                 event as (
                   insert into outbox (event_id, topic, type, key, tenant, subject, payload)
                   select gen_random_uuid(), :topic, :eventType, id::text, org, dataflow_id::text,

@@ -31,7 +31,7 @@ abstract class DispatchTestBase {
     }
 
     Dispatcher dispatcher(String name, Duration lease, int batch, int globalLimit) {
-        return new Dispatcher(jdbc, tx, outbox, name, lease, batch, globalLimit, 16);
+        return new Dispatcher(jdbc, name, lease, batch, globalLimit, 16);
     }
 
     /** A dataflow with arbitrary read/write sets (the fixture bypasses validation: no real tables are needed). */
