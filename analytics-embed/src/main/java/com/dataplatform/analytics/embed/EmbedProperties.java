@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cacheTtl          upper bound on a cached result's age, should a {@code DatasetUpdated} event be lost
  * @param cacheMaxEntries   cached (area version, filters) results kept at most
  * @param cacheConsumerGroup prefix of the per-instance consumer group that reads {@code datasets.changes}
+ * @param pageCacheTtl      how long the render path reuses a page's metadata (edits on this instance apply at once)
  */
 @ConfigurationProperties("embed")
 public record EmbedProperties(
@@ -23,5 +24,6 @@ public record EmbedProperties(
         @DefaultValue("16") int renderThreads,
         @DefaultValue("10m") Duration cacheTtl,
         @DefaultValue("10000") int cacheMaxEntries,
-        @DefaultValue("analytics-embed-cache") String cacheConsumerGroup) {
+        @DefaultValue("analytics-embed-cache") String cacheConsumerGroup,
+        @DefaultValue("1s") Duration pageCacheTtl) {
 }

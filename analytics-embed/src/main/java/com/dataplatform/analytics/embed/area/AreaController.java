@@ -1,6 +1,8 @@
 package com.dataplatform.analytics.embed.area;
 
+import com.dataplatform.analytics.embed.page.MetadataChanged;
 import com.dataplatform.common.security.SuitePrincipal;
+import org.springframework.context.ApplicationEventPublisher;
 import com.dataplatform.common.web.ApiException;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -20,10 +22,12 @@ class AreaController {
 
     private final AreaEditor editor;
     private final AreaStore areas;
+    private final ApplicationEventPublisher events;
 
-    AreaController(AreaEditor editor, AreaStore areas) {
+    AreaController(AreaEditor editor, AreaStore areas, ApplicationEventPublisher events) {
         this.editor = editor;
         this.areas = areas;
+        this.events = events;
     }
 
     record Saved(UUID id, int version) {
@@ -32,6 +36,7 @@ class AreaController {
     @PostMapping("/api/pages/{pageId}/embeds")
     ResponseEntity<Saved> create(SuitePrincipal user, @PathVariable UUID pageId, @Valid @RequestBody AreaSpec spec) {
         Area area = editor.create(user.org(), user.subject(), pageId, spec);
+        events.publishEvent(new MetadataChanged());
         return ResponseEntity.created(URI.create("/api/embeds/" + area.id())).body(new Saved(area.id(), area.version()));
     }
 
@@ -43,6 +48,7 @@ class AreaController {
     @PutMapping("/api/embeds/{id}")
     Saved update(SuitePrincipal user, @PathVariable UUID id, @Valid @RequestBody AreaSpec spec) {
         Area area = editor.update(user.org(), user.subject(), id, spec);
+        events.publishEvent(new MetadataChanged());
         return new Saved(area.id(), area.version());
     }
 
@@ -57,6 +63,7 @@ class AreaController {
         if (!areas.delete(user.org(), id)) {
             throw ApiException.notFound("embed area", id);
         }
+        events.publishEvent(new MetadataChanged());
         return ResponseEntity.noContent().build();
     }
 }

@@ -24,10 +24,12 @@ class PageController {
 
     private final PageStore pages;
     private final AreaStore areas;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    PageController(PageStore pages, AreaStore areas) {
+    PageController(PageStore pages, AreaStore areas, org.springframework.context.ApplicationEventPublisher events) {
         this.pages = pages;
         this.areas = areas;
+        this.events = events;
     }
 
     record Created(UUID id, String slug) {
@@ -51,6 +53,7 @@ class PageController {
     @PutMapping("/{id}")
     Page update(SuitePrincipal user, @PathVariable UUID id, @Valid @RequestBody PageRequest request) {
         pages.update(user.org(), id, user.subject(), request);
+        events.publishEvent(new MetadataChanged());
         return pages.find(user.org(), id).orElseThrow(() -> ApiException.notFound("page", id));
     }
 
@@ -59,6 +62,7 @@ class PageController {
         if (!pages.delete(user.org(), id)) {
             throw ApiException.notFound("page", id);
         }
+        events.publishEvent(new MetadataChanged());
         return ResponseEntity.noContent().build();
     }
 }

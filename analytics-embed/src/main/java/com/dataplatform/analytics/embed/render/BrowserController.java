@@ -4,9 +4,7 @@ import com.dataplatform.analytics.embed.access.AccessDenied;
 import com.dataplatform.analytics.embed.access.EmbedAccess;
 import com.dataplatform.analytics.embed.access.Viewer;
 import com.dataplatform.analytics.embed.area.Area;
-import com.dataplatform.analytics.embed.area.AreaStore;
 import com.dataplatform.analytics.embed.page.Page;
-import com.dataplatform.analytics.embed.page.PageStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.UUID;
@@ -26,15 +24,13 @@ class BrowserController {
     private static final Logger log = LoggerFactory.getLogger(BrowserController.class);
 
     private final EmbedAccess access;
-    private final PageStore pages;
-    private final AreaStore areas;
+    private final RenderCatalog catalog;
     private final AreaRunner runner;
     private final PageHtml html;
 
-    BrowserController(EmbedAccess access, PageStore pages, AreaStore areas, AreaRunner runner, PageHtml html) {
+    BrowserController(EmbedAccess access, RenderCatalog catalog, AreaRunner runner, PageHtml html) {
         this.access = access;
-        this.pages = pages;
-        this.areas = areas;
+        this.catalog = catalog;
         this.runner = runner;
         this.html = html;
     }
@@ -45,11 +41,12 @@ class BrowserController {
         if (!slug.matches("[a-z0-9][a-z0-9-]{0,62}")) {
             throw AccessDenied.notFound();
         }
-        Page page = pages.findBySlug(viewer.org(), slug).orElseThrow(AccessDenied::notFound);
+        RenderCatalog.Loaded loaded = catalog.bySlug(viewer.org(), slug).orElseThrow(AccessDenied::notFound);
+        Page page = loaded.page();
         if (!viewer.maySee(page.org(), page.id())) {
             throw new AccessDenied(HttpStatus.FORBIDDEN, "Wrong link", "This link is for another page.");
         }
-        List<AreaOutcome> outcomes = runner.run(areas.ofPage(page.org(), page.id()), viewer);
+        List<AreaOutcome> outcomes = runner.run(loaded.areas(), viewer);
         return BrowserHeaders.html(HttpStatus.OK, html.page(page, outcomes), page.allowedOrigins());
     }
 
@@ -57,8 +54,10 @@ class BrowserController {
     ResponseEntity<String> area(@PathVariable String areaId, HttpServletRequest request) {
         Viewer viewer = access.resolve(request);
         UUID id = uuid(areaId);
-        Area area = areas.find(viewer.org(), id).orElseThrow(AccessDenied::notFound);
-        Page page = pages.find(viewer.org(), area.pageId()).orElseThrow(AccessDenied::notFound);
+        RenderCatalog.Loaded loaded = catalog.byArea(viewer.org(), id).orElseThrow(AccessDenied::notFound);
+        Page page = loaded.page();
+        Area area = loaded.areas().stream().filter(a -> a.id().equals(id)).findFirst()
+                .orElseThrow(AccessDenied::notFound);
         if (!viewer.maySee(page.org(), page.id())) {
             throw new AccessDenied(HttpStatus.FORBIDDEN, "Wrong link", "This link is for another page.");
         }

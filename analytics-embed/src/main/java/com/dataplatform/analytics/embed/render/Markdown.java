@@ -11,7 +11,17 @@ public class Markdown {
     private final Parser parser = Parser.builder().build();
     private final HtmlRenderer renderer = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
 
+    private final java.util.Map<String, String> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+
     public String toHtml(String markdown) {
-        return renderer.render(parser.parse(markdown));
+        String html = rendered.get(markdown);
+        if (html == null) {
+            html = renderer.render(parser.parse(markdown));
+            if (rendered.size() > 1000) {
+                rendered.clear();
+            }
+            rendered.put(markdown, html);
+        }
+        return html;
     }
 }
