@@ -88,6 +88,7 @@ public class Pipeline {
             AppDescriptor d = DescriptorParser.parse(row.descriptor(), new AppName(app), row.org());
             if (!resume) {
                 String hash = assembler.assemble(app + "-v" + version, paths, d);
+                checkRunning();
                 store.contentHash(row, hash);
                 row = store.find(app, version).orElseThrow();
                 if (!store.advance(row, VersionStatus.ASSEMBLING, VersionStatus.DEPLOYING, "VersionAssembled",
@@ -95,6 +96,7 @@ public class Pipeline {
                     return;
                 }
                 stage = "DEPLOYING";
+                checkRunning();
                 String problem = inputs.problem(d, row.org());
                 if (problem != null) {
                     throw new StageFailure(problem);
@@ -108,12 +110,14 @@ public class Pipeline {
                 }
                 stage = "RUNNING";
                 runOnce(row, d, paths, password);
+                checkRunning();
                 if (!store.advance(row, VersionStatus.RUNNING, VersionStatus.TESTING, null, null)) {
                     return;
                 }
                 stage = "TESTING";
             }
             List<TestResult> results = tests.run(row.schemaName(), row.roleName(), d.tests());
+            checkRunning();
             store.recordTests(row, json.writeValueAsString(results));
             TestResult failed = results.stream().filter(r -> !r.passed()).findFirst().orElse(null);
             if (failed != null) {
@@ -139,6 +143,13 @@ public class Pipeline {
             }
             log.warn("{} v{}: {} failed", app, version, stage, e);
             fail(row, stage, "internal error: " + e, null, null);
+        }
+    }
+
+    /** Between stages: a shutting-down service leaves the version where it is for recovery. */
+    private void checkRunning() throws InterruptedException {
+        if (shuttingDown || Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("service shutting down");
         }
     }
 
