@@ -60,7 +60,7 @@ public class RunQueue {
             Long seq = jdbc.sql("""
                     insert into run (id, seq, org, dataflow_id, dataflow_version, type, status, idempotency_key)
                     values (:id, nextval('run_seq'), :org, :df, :v, :type, 'QUEUED', :key)
-                    on conflict (org, dataflow_id, idempotency_key) do nothing
+                    on conflict (org, dataflow_id, idempotency_key) where idempotency_key is not null do nothing
                     returning seq""")
                     .param("id", id).param("org", org).param("df", dataflowId).param("v", p.version())
                     .param("type", p.type()).param("key", idempotencyKey).query(Long.class).optional().orElse(null);
