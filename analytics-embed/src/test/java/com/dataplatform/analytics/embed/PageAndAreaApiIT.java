@@ -101,6 +101,9 @@ class PageAndAreaApiIT {
         cases.put("query.orderBy[0].column", Specs.with(ok, "query.orderBy",
                 List.of(Map.of("column", "amount", "direction", "desc"))));
         cases.put("visualization", Specs.with(ok, "visualization", "pie"));
+        cases.put("position.width", Specs.with(ok, "position", Map.of("row", 0, "col", 8, "width", 6, "height", 2)));
+        cases.put("query.metrics[0].as", Specs.with(ok, "query.metrics",
+                List.of(Map.of("fn", "sum", "column", "amount", "as", "x\"; drop"))));
         for (Map.Entry<String, Map<String, Object>> c : cases.entrySet()) {
             HttpResponse<String> r = api.send("POST", "/api/pages/" + page + "/embeds", org, c.getValue());
             assertThat(r.statusCode()).as(c.getKey() + ": " + r.body()).isEqualTo(400);
@@ -158,6 +161,34 @@ class PageAndAreaApiIT {
                 Specs.with(bar(0, 0), "dataset", "only_a"));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(Api.json(r).path("field").asString()).isEqualTo("dataset");
+    }
+
+    @Test
+    void concurrent_creates_on_overlapping_cells_store_exactly_one_area() throws Exception {
+        UUID page = page(org, "race");
+        int n = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int col = i % 3;
+                statuses.add(pool.submit(() -> {
+                    go.await();
+                    return api.send("POST", "/api/pages/" + page + "/embeds", org, bar(0, col)).statusCode();
+                }));
+            }
+            go.countDown();
+            List<Integer> codes = new java.util.ArrayList<>();
+            for (var f : statuses) {
+                codes.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(codes).filteredOn(c -> c == 201).hasSize(1);
+            assertThat(codes).filteredOn(c -> c == 409).hasSize(n - 1);
+            assertThat(areaCount(page)).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private int areaCount(UUID page) {

@@ -19,6 +19,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class AreaEditor {
 
+    /** Columns of the page grid. */
+    public static final int GRID_COLUMNS = 12;
+
     private final AreaStore areas;
     private final PageStore pages;
     private final LakeReader lake;
@@ -56,6 +59,9 @@ public class AreaEditor {
 
     /** Throws 400 naming the field if the metadata does not fit the dataset's real columns. */
     void validate(String org, AreaSpec spec) {
+        if (spec.position().col() + spec.position().width() > GRID_COLUMNS) {
+            throw ApiException.invalid("position.width", "col + width must be at most " + GRID_COLUMNS);
+        }
         Map<String, LakeColumn> columns = lake.columns(org, spec.dataset())
                 .orElseThrow(() -> ApiException.invalid("dataset", "dataset " + spec.dataset()
                         + " is not in the lake catalog of this org (or its table is not readable)"));
