@@ -173,7 +173,7 @@ public final class CalDavClient {
 
     private HttpResponse<String> send(String method, URI uri, String body, Map<String, String> headers) {
         guardOrThrow(uri);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).version(HttpClient.Version.HTTP_1_1).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (body != null && !headers.containsKey("Content-Type")) {
@@ -183,13 +183,20 @@ public final class CalDavClient {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new CalDavException(method + " " + uri + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CalDavException(method + " " + uri + " interrupted");
+        HttpRequest request = b.build();
+        // HTTP/1.0 servers (Radicale) close connections the client may have pooled: one retry on a fresh one. Every
+        // request here is safe to repeat (reads, or PUTs guarded by If-Match / If-None-Match).
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                if (attempt >= 2) {
+                    throw new CalDavException(method + " " + uri + " failed: " + e.getMessage());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CalDavException(method + " " + uri + " interrupted");
+            }
         }
     }
 

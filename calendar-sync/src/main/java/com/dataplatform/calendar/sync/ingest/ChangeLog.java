@@ -30,20 +30,25 @@ public class ChangeLog {
 
     /** {@code source} null: a change made here (e.g. an undone merge), written back like a non-master change. */
     public void changed(String org, CalendarSystem source, UUID id) {
-        if (source == null || !source.master()) {
-            jdbc.sql("""
-                    insert into writeback_outbox (org, unified_event_id)
-                    select ?, ? where exists (select 1 from calendar_system where org = ? and master)""")
-                    .params(org, id, org).update();
+        events.load(org, id).ifPresent(e -> changed(org, source, id, e, hasMaster(org)));
+    }
+
+    public boolean hasMaster(String org) {
+        return jdbc.sql("select exists (select 1 from calendar_system where org = ? and master)").param(org)
+                .query(Boolean.class).single();
+    }
+
+    /** The same, when the caller holds the event as stored and knows whether the org has a master. */
+    public void changed(String org, CalendarSystem source, UUID id, UnifiedEvent e, boolean orgHasMaster) {
+        if (orgHasMaster && (source == null || !source.master())) {
+            jdbc.sql("insert into writeback_outbox (org, unified_event_id) values (?, ?)").params(org, id).update();
         }
-        events.load(org, id).ifPresent(e -> {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("id", id);
-            data.put("iCalUID", e.uid());
-            data.put("sourceSystemId", source == null ? null : source.id());
-            data.put("event", e);
-            outbox(e.status() == UnifiedEvent.Status.CANCELLED ? "EventCancelled" : "EventUpserted", id, org, data);
-        });
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", id);
+        data.put("iCalUID", e.uid());
+        data.put("sourceSystemId", source == null ? null : source.id());
+        data.put("event", e);
+        outbox(e.status() == UnifiedEvent.Status.CANCELLED ? "EventCancelled" : "EventUpserted", id, org, data);
     }
 
     public void merged(String org, UUID id, String mergedUid, String reason) {

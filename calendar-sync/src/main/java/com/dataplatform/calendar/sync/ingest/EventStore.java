@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class EventStore {
 
     /** What happened to one received event. */
-    public record Stored(String uid, UUID eventId, String status, String reason) {
+    public record Stored(String uid, UUID eventId, String status, String reason,
+            @com.fasterxml.jackson.annotation.JsonIgnore UnifiedEvent event) {
     }
 
     private final JdbcClient jdbc;
@@ -42,24 +43,21 @@ public class EventStore {
                     insert into raw_event (org, system_id, source_id, payload, status, reason)
                     values (?, ?, ?, ?, 'rejected', ?)""")
                     .params(system.org(), system.id(), c.sourceId(), raw, c.rejection()).update();
-            return new Stored(c.sourceId(), null, "rejected", c.rejection());
+            return new Stored(c.sourceId(), null, "rejected", c.rejection(), null);
         }
         UnifiedEvent e = c.event();
         String org = system.org();
         String rkey = recurrenceKey(e.recurrenceId());
-        Optional<Existing> existing = lockExisting(org, e.uid(), rkey);
+        Optional<Existing> existing = rkey.isEmpty() ? lockExistingOrAlias(org, e.uid()) : lockExisting(org, e.uid(), rkey);
         String fuzzyReason = null;
-        boolean viaAlias = false;
+        boolean viaAlias = existing.isPresent() && !existing.get().event().uid().equals(e.uid());
         if (existing.isEmpty() && rkey.isEmpty()) {
-            existing = lockAlias(org, e.uid());
-            viaAlias = existing.isPresent();
-            if (!viaAlias) {
-                Optional<Candidate> candidate = fuzzyCandidate(org, e);
-                existing = candidate.map(Candidate::existing);
-                fuzzyReason = candidate.map(Candidate::reason).orElse(null);
-            }
+            Optional<Candidate> candidate = fuzzyCandidate(org, e);
+            existing = candidate.map(Candidate::existing);
+            fuzzyReason = candidate.map(Candidate::reason).orElse(null);
         }
-        UUID id;
+        UUID id = null;
+        UnifiedEvent result = e;
         if (existing.isEmpty()) {
             id = UUID.randomUUID();
             int inserted = jdbc.sql("""
@@ -73,6 +71,7 @@ public class EventStore {
                     .param("start", timestamp(e.start().sortKey())).param("recurring", e.recurrence() != null).update();
             if (inserted == 0) { // a concurrent request inserted it first: merge into that one
                 existing = lockExisting(org, e.uid(), rkey);
+                id = null;
             }
         }
         String status;
@@ -85,6 +84,7 @@ public class EventStore {
                 merged = Merge.withUid(merged, x.event().uid());
             }
             write(id, merged);
+            result = merged;
             if (fuzzyReason != null) {
                 long mergeId = jdbc.sql("""
                         insert into event_merge (org, unified_event_id, merged_uid, reason, before_data, incoming_data)
@@ -108,8 +108,6 @@ public class EventStore {
                 reason = c.isRepaired() ? String.join("; ", c.repairs()) : null;
             }
         } else {
-            id = jdbc.sql("select id from unified_event where org = ? and ical_uid = ? and recurrence_key = ?")
-                    .params(org, e.uid(), rkey).query(UUID.class).single();
             status = c.isRepaired() ? "repaired" : "stored";
             reason = c.isRepaired() ? String.join("; ", c.repairs()) : null;
         }
@@ -119,7 +117,7 @@ public class EventStore {
                 .params(org, system.id(), c.sourceId(), raw, status, reason,
                         json.writeValueAsString(c.repairs()), id, e.uid())
                 .update();
-        return new Stored(e.uid(), id, status, reason);
+        return new Stored(e.uid(), id, status, reason, result);
     }
 
     /** A new unified event (e.g. the split-off half of an undone merge). */
@@ -163,11 +161,14 @@ public class EventStore {
                 .optional();
     }
 
-    private Optional<Existing> lockAlias(String org, String uid) {
+    /** The series with this iCalUID, or the one it was merged into by the fuzzy rule (one round trip). */
+    private Optional<Existing> lockExistingOrAlias(String org, String uid) {
         return jdbc.sql("""
-                select e.id, e.data::text as data from uid_alias a join unified_event e on e.id = a.unified_event_id
-                where a.org = ? and a.ical_uid = ? for update of e""")
-                .params(org, uid)
+                select id, data::text as data from unified_event
+                where org = ? and recurrence_key = ''
+                  and (ical_uid = ? or id = (select unified_event_id from uid_alias where org = ? and ical_uid = ?))
+                order by (ical_uid = ?) desc limit 1 for update""")
+                .params(org, uid, org, uid, uid)
                 .query((rs, n) -> new Existing(rs.getObject("id", UUID.class),
                         json.readValue(rs.getString("data"), UnifiedEvent.class)))
                 .optional();

@@ -133,8 +133,10 @@ public class Ingestion {
         List<EventStore.Stored> out = conversions.stream().map(c -> store.store(system, c)).toList();
         out.stream().filter(s -> "merged".equals(s.status()))
                 .forEach(s -> changes.merged(system.org(), s.eventId(), s.uid(), s.reason()));
-        out.stream().map(EventStore.Stored::eventId).filter(java.util.Objects::nonNull).distinct()
-                .forEach(id -> afterChange(system, id));
+        boolean hasMaster = changes.hasMaster(system.org());
+        java.util.Map<java.util.UUID, com.dataplatform.calendar.sync.unified.UnifiedEvent> last = new java.util.LinkedHashMap<>();
+        out.stream().filter(s -> s.eventId() != null).forEach(s -> last.put(s.eventId(), s.event()));
+        last.forEach((id, event) -> changes.changed(system.org(), system, id, event, hasMaster));
         out.forEach(s -> count(system, s.status()));
         return out;
     }

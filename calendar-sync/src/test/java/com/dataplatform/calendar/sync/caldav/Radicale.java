@@ -105,7 +105,7 @@ public final class Radicale {
 
     /** Another client writing to the server directly. */
     public HttpResponse<String> send(String user, String method, String url, String body, String ifMatch) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).version(HttpClient.Version.HTTP_1_1).timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Basic " + Base64.getEncoder()
                         .encodeToString((user + ":secret").getBytes(StandardCharsets.UTF_8)))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -116,7 +116,11 @@ public final class Radicale {
             b.header("If-Match", ifMatch);
         }
         try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException closedByServer) { // HTTP/1.0 server: a pooled connection may be gone; retry once
+                return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
