@@ -22,7 +22,10 @@ public class ChangeLog {
     private final EventStore events;
     private final JsonMapper json;
 
-    ChangeLog(JdbcClient jdbc, EventStore events, JsonMapper json) {
+    private final org.springframework.jdbc.core.JdbcTemplate batch;
+
+    ChangeLog(JdbcClient jdbc, EventStore events, JsonMapper json, org.springframework.jdbc.core.JdbcTemplate batch) {
+        this.batch = batch;
         this.jdbc = jdbc;
         this.events = events;
         this.json = json;
@@ -49,6 +52,30 @@ public class ChangeLog {
         data.put("sourceSystemId", source == null ? null : source.id());
         data.put("event", e);
         outbox(e.status() == UnifiedEvent.Status.CANCELLED ? "EventCancelled" : "EventUpserted", id, org, data);
+    }
+
+    /** {@link #changed} for many events of one payload, in two batched statements. */
+    public void changedAll(String org, CalendarSystem source, Map<UUID, UnifiedEvent> changed, boolean orgHasMaster) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        if (orgHasMaster && (source == null || !source.master())) {
+            batch.batchUpdate("insert into writeback_outbox (org, unified_event_id) values (?, ?)",
+                    changed.keySet().stream().map(id -> new Object[] {org, id}).toList());
+        }
+        java.util.List<Object[]> rows = new java.util.ArrayList<>();
+        changed.forEach((id, e) -> {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("id", id);
+            data.put("iCalUID", e.uid());
+            data.put("sourceSystemId", source == null ? null : source.id());
+            data.put("event", e);
+            rows.add(new Object[] {UUID.randomUUID(), e.status() == UnifiedEvent.Status.CANCELLED ? "EventCancelled"
+                    : "EventUpserted", id.toString(), org, id.toString(), json.writeValueAsString(data)});
+        });
+        batch.batchUpdate("""
+                insert into event_outbox (event_id, type, key, org, subject, data)
+                values (?, ?, ?, ?, ?, cast(? as jsonb))""", rows);
     }
 
     public void merged(String org, UUID id, String mergedUid, String reason) {

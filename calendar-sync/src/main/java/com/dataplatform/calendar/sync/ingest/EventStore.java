@@ -31,28 +31,88 @@ public class EventStore {
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    EventStore(JdbcClient jdbc, JsonMapper json) {
+    private final org.springframework.jdbc.core.JdbcTemplate batchJdbc;
+
+    /**
+     * One payload's working set: the UIDs that already exist (or are fuzzy aliases) and the series fuzzy matching
+     * could pick, both fetched and locked up front in two statements; raw copies collected for one batch insert.
+     * New events then cost one round trip each (their insert) instead of five.
+     */
+    public static final class Batch {
+        private final java.util.Set<String> known = new java.util.HashSet<>();
+        private final List<Existing> pool = new java.util.ArrayList<>();
+        private final List<Object[]> raw = new java.util.ArrayList<>();
+    }
+
+    public Batch prepare(String org, List<Conversion> conversions) {
+        Batch b = new Batch();
+        List<UnifiedEvent> events = conversions.stream().filter(c -> !c.isRejected()).map(Conversion::event).toList();
+        if (events.isEmpty()) {
+            return b;
+        }
+        String[] uids = events.stream().map(UnifiedEvent::uid).distinct().toArray(String[]::new);
+        b.known.addAll(jdbc.sql("""
+                select ical_uid from unified_event where org = ? and ical_uid = any(?) for update""")
+                .params(org, uids).query(String.class).list());
+        b.known.addAll(jdbc.sql("select ical_uid from uid_alias where org = ? and ical_uid = any(?)")
+                .params(org, uids).query(String.class).list());
+        String[] organizers = events.stream().map(UnifiedEvent::organizer).filter(java.util.Objects::nonNull).distinct()
+                .toArray(String[]::new);
+        if (organizers.length > 0) {
+            String[] starts = events.stream().map(e -> e.start().sortKey().toString()).distinct().toArray(String[]::new);
+            b.pool.addAll(jdbc.sql("""
+                    select id, data::text as data from unified_event
+                    where org = ? and recurrence_key = '' and organizer = any(?) and start_at = any(cast(? as timestamptz[]))
+                    order by created_at, id limit 2000 for update""")
+                    .params(org, organizers, starts)
+                    .query((rs, n) -> new Existing(rs.getObject("id", UUID.class),
+                            json.readValue(rs.getString("data"), UnifiedEvent.class)))
+                    .list());
+        }
+        return b;
+    }
+
+    /** Writes the batch's raw copies (one statement). */
+    public void flush(Batch b) {
+        if (!b.raw.isEmpty()) {
+            batchJdbc.batchUpdate("""
+                    insert into raw_event (org, system_id, source_id, payload, status, reason, repairs, unified_event_id, ical_uid)
+                    values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?)""", b.raw);
+            b.raw.clear();
+        }
+    }
+
+    /** One event, outside any batch. */
+    public Stored store(CalendarSystem system, Conversion c) {
+        Batch b = prepare(system.org(), List.of(c));
+        Stored s = store(system, c, b);
+        flush(b);
+        return s;
+    }
+
+    EventStore(JdbcClient jdbc, JsonMapper json, org.springframework.jdbc.core.JdbcTemplate batchJdbc) {
+        this.batchJdbc = batchJdbc;
         this.jdbc = jdbc;
         this.json = json;
     }
 
-    public Stored store(CalendarSystem system, Conversion c) {
+    /** Stores one event of a prepared batch; its raw copy is written by {@link #flush}. */
+    public Stored store(CalendarSystem system, Conversion c, Batch batch) {
         String raw = c.raw() == null ? "" : c.raw();
         if (c.isRejected()) {
-            jdbc.sql("""
-                    insert into raw_event (org, system_id, source_id, payload, status, reason)
-                    values (?, ?, ?, ?, 'rejected', ?)""")
-                    .params(system.org(), system.id(), c.sourceId(), raw, c.rejection()).update();
+            batch.raw.add(new Object[] {system.org(), system.id(), c.sourceId(), raw, "rejected", c.rejection(), "[]",
+                    null, null});
             return new Stored(c.sourceId(), null, "rejected", c.rejection(), null);
         }
         UnifiedEvent e = c.event();
         String org = system.org();
         String rkey = recurrenceKey(e.recurrenceId());
-        Optional<Existing> existing = rkey.isEmpty() ? lockExistingOrAlias(org, e.uid()) : lockExisting(org, e.uid(), rkey);
+        Optional<Existing> existing = !batch.known.contains(e.uid()) ? Optional.empty()
+                : rkey.isEmpty() ? lockExistingOrAlias(org, e.uid()) : lockExisting(org, e.uid(), rkey);
         String fuzzyReason = null;
         boolean viaAlias = existing.isPresent() && !existing.get().event().uid().equals(e.uid());
         if (existing.isEmpty() && rkey.isEmpty()) {
-            Optional<Candidate> candidate = fuzzyCandidate(org, e);
+            Optional<Candidate> candidate = fuzzyCandidate(batch, e);
             existing = candidate.map(Candidate::existing);
             fuzzyReason = candidate.map(Candidate::reason).orElse(null);
         }
@@ -72,7 +132,10 @@ public class EventStore {
             if (inserted == 0) { // a concurrent request inserted it first: merge into that one
                 existing = lockExisting(org, e.uid(), rkey);
                 id = null;
+            } else if (rkey.isEmpty()) {
+                batch.pool.add(new Existing(id, e));
             }
+            batch.known.add(e.uid());
         }
         String status;
         String reason;
@@ -85,6 +148,9 @@ public class EventStore {
             }
             write(id, merged);
             result = merged;
+            final UUID mergedId = id;
+            final UnifiedEvent mergedEvent = merged;
+            batch.pool.replaceAll(p -> p.id().equals(mergedId) ? new Existing(mergedId, mergedEvent) : p);
             if (fuzzyReason != null) {
                 long mergeId = jdbc.sql("""
                         insert into event_merge (org, unified_event_id, merged_uid, reason, before_data, incoming_data)
@@ -93,6 +159,7 @@ public class EventStore {
                                 json.writeValueAsString(e)).query(Long.class).single();
                 jdbc.sql("insert into uid_alias (org, ical_uid, unified_event_id, merge_id) values (?, ?, ?, ?)")
                         .params(org, e.uid(), id, mergeId).update();
+                batch.known.add(e.uid());
                 status = "merged";
                 reason = fuzzyReason;
             } else if (viaAlias) {
@@ -111,12 +178,8 @@ public class EventStore {
             status = c.isRepaired() ? "repaired" : "stored";
             reason = c.isRepaired() ? String.join("; ", c.repairs()) : null;
         }
-        jdbc.sql("""
-                insert into raw_event (org, system_id, source_id, payload, status, reason, repairs, unified_event_id, ical_uid)
-                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?)""")
-                .params(org, system.id(), c.sourceId(), raw, status, reason,
-                        json.writeValueAsString(c.repairs()), id, e.uid())
-                .update();
+        batch.raw.add(new Object[] {org, system.id(), c.sourceId(), raw, status, reason,
+                json.writeValueAsString(c.repairs()), id, e.uid()});
         return new Stored(e.uid(), id, status, reason, result);
     }
 
@@ -175,19 +238,15 @@ public class EventStore {
     }
 
     /** The documented fuzzy rule ({@link FuzzyMatch}) against series with the same organizer and start. */
-    private Optional<Candidate> fuzzyCandidate(String org, UnifiedEvent e) {
+    private Optional<Candidate> fuzzyCandidate(Batch batch, UnifiedEvent e) {
         if (e.organizer() == null) {
             return Optional.empty();
         }
-        List<Existing> candidates = jdbc.sql("""
-                select id, data::text as data from unified_event
-                where org = ? and recurrence_key = '' and organizer = ? and start_at = ? and ical_uid <> ?
-                order by created_at, id limit 10 for update""")
-                .params(org, e.organizer(), timestamp(e.start().sortKey()), e.uid())
-                .query((rs, n) -> new Existing(rs.getObject("id", UUID.class),
-                        json.readValue(rs.getString("data"), UnifiedEvent.class)))
-                .list();
-        for (Existing x : candidates) {
+        for (Existing x : batch.pool) {
+            if (x.event().uid().equals(e.uid()) || !e.organizer().equals(x.event().organizer())
+                    || !e.start().sortKey().equals(x.event().start().sortKey())) {
+                continue;
+            }
             Optional<String> reason = FuzzyMatch.match(x.event(), e);
             if (reason.isPresent()) {
                 return Optional.of(new Candidate(x, reason.get()));

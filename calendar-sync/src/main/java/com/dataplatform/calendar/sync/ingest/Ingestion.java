@@ -130,13 +130,15 @@ public class Ingestion {
     }
 
     private List<EventStore.Stored> storeAll(CalendarSystem system, List<Conversion> conversions) {
-        List<EventStore.Stored> out = conversions.stream().map(c -> store.store(system, c)).toList();
+        EventStore.Batch batch = store.prepare(system.org(), conversions);
+        List<EventStore.Stored> out = conversions.stream().map(c -> store.store(system, c, batch)).toList();
+        store.flush(batch);
         out.stream().filter(s -> "merged".equals(s.status()))
                 .forEach(s -> changes.merged(system.org(), s.eventId(), s.uid(), s.reason()));
         boolean hasMaster = changes.hasMaster(system.org());
         java.util.Map<java.util.UUID, com.dataplatform.calendar.sync.unified.UnifiedEvent> last = new java.util.LinkedHashMap<>();
         out.stream().filter(s -> s.eventId() != null).forEach(s -> last.put(s.eventId(), s.event()));
-        last.forEach((id, event) -> changes.changed(system.org(), system, id, event, hasMaster));
+        changes.changedAll(system.org(), system, last, hasMaster);
         out.forEach(s -> count(system, s.status()));
         return out;
     }
