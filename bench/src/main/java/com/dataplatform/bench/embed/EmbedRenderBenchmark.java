@@ -86,6 +86,8 @@ public class EmbedRenderBenchmark implements Benchmark {
                             "req/s", true),
                     new Result(scenario + ": warm p50", staticName, baseline.p50(), warm.p50(), "ms", false),
                     new Result(scenario + ": warm p99", staticName, baseline.p99(), warm.p99(), "ms", false),
+                    new Result(scenario + ": JVM CPU per request (server + client)", staticName,
+                            baseline.cpuMicrosPerRequest(), warm.cpuMicrosPerRequest(), "µs", false),
                     new Result(String.format("cold render after invalidation (3 queries over %,d rows), 1 client, p50",
                             rows), "same page warm, 1 client", pct(warmSingle, 50), pct(cold, 50), "ms", false),
                     new Result(String.format("cold render after invalidation (3 queries over %,d rows), 1 client, p99",
@@ -192,7 +194,13 @@ public class EmbedRenderBenchmark implements Benchmark {
         return (System.nanoTime() - t) / 1e6;
     }
 
-    private record Load(double throughput, double p50, double p99) {
+    /** Requests per second, latency percentiles, and JVM CPU time (server and client threads) per request. */
+    private record Load(double throughput, double p50, double p99, double cpuMicrosPerRequest) {
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** {@code clients} threads issuing GETs back to back for {@code duration}; every response must be a 200. */
@@ -200,6 +208,7 @@ public class EmbedRenderBenchmark implements Benchmark {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long end = System.nanoTime() + duration.toNanos();
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         List<Future<double[]>> futures = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             futures.add(pool.submit(() -> {
@@ -227,9 +236,10 @@ public class EmbedRenderBenchmark implements Benchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuMicros = (processCpuNanos() - cpuStart) / 1e3;
         pool.shutdown();
         double[] sorted = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Load(sorted.length / seconds, pct(sorted, 50), pct(sorted, 99));
+        return new Load(sorted.length / seconds, pct(sorted, 50), pct(sorted, 99), cpuMicros / sorted.length);
     }
 
     private static double pct(double[] sorted, int p) {

@@ -69,6 +69,16 @@ public class LakeReader implements DisposableBean {
         return cols.isEmpty() ? Optional.empty() : Optional.of(cols);
     }
 
+    /** The role the pool's connections run as (health check). */
+    String currentRole() {
+        jdbc.sql("select count(*) from lake.datasets where false").query(Long.class).single();
+        return jdbc.sql("select current_user").query(String.class).single();
+    }
+
+    boolean readOnly() {
+        return "on".equals(jdbc.sql("show transaction_read_only").query(String.class).single());
+    }
+
     public QueryResult run(SqlQuery query) {
         List<List<Object>> rows = jdbc.sql(query.sql()).params(query.params()).query((rs, i) -> row(rs)).list();
         return new QueryResult(query.columns(), rows);

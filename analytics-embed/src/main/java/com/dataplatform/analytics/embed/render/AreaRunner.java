@@ -33,10 +33,14 @@ public class AreaRunner {
     private final ViewEvents views;
     private final long budgetNanos;
 
-    AreaRunner(AreaData data, ViewEvents views, EmbedProperties props) {
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+
+    AreaRunner(AreaData data, ViewEvents views, EmbedProperties props,
+            io.micrometer.core.instrument.MeterRegistry meters) {
         this.data = data;
         this.views = views;
         this.budgetNanos = props.areaTimeout().toNanos();
+        this.meters = meters;
     }
 
     private record Done(QueryResult result, Throwable error, long at) {
@@ -72,6 +76,7 @@ public class AreaRunner {
                 o = failed(a, e.getCause(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             }
             out.add(o);
+            meters.timer("embed.area.render", "outcome", o.state()).record(o.durationMs(), TimeUnit.MILLISECONDS);
             views.viewed(new EmbedViewed(a.pageId(), a.id(), a.org(), o.durationMs(), o.state(), viewer.viaToken()));
         }
         return out;
