@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,17 +64,22 @@ public class Cutover {
         return swap(target, tables, VersionStatus.RETIRED, "RolledBack");
     }
 
+    /** What the swap needs that does not change while it waits: computed before the transaction. */
+    private record Prepared(Map<String, List<String>> freshColumns, Map<String, String> catalogColumns,
+            Map<String, Long> rows, boolean readerRole) {
+    }
+
     private Result swap(VersionRow target, List<String> tables, VersionStatus from, String eventType)
             throws StageFailure {
         AppName app = new AppName(target.app());
-        Map<String, Long> rows = rowCounts(target.schemaName(), tables);
+        Prepared prepared = prepare(app, target, tables);
         long t0 = System.nanoTime();
         long deadline = t0 + budget.toNanos();
         int attempts = 0;
         while (true) {
             attempts++;
             try {
-                Integer previous = tx.execute(s -> swapOnce(app, target, tables, from, eventType, rows));
+                Integer previous = tx.execute(s -> swapOnce(app, target, tables, from, eventType, prepared));
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 return new Result(target.version(), previous, ms, attempts);
             } catch (StaleState e) {
@@ -92,29 +96,49 @@ public class Cutover {
         }
     }
 
+    /** The version's table columns and row counts (its tables no longer change), the live schema and its grant. */
+    private Prepared prepare(AppName app, VersionRow target, List<String> tables) {
+        Map<String, List<String>> fresh = new LinkedHashMap<>();
+        Map<String, String> catalog = new LinkedHashMap<>();
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (String t : tables) {
+            List<Map<String, Object>> cols = columnRows(target.schemaName(), t);
+            fresh.put(t, cols.stream().map(c -> c.get("name") + " " + c.get("type")).toList());
+            catalog.put(t, json.writeValueAsString(cols));
+            rows.put(t, jdbc.sql("select count(*) from " + quote(target.schemaName()) + "." + quote(t))
+                    .query(Long.class).single());
+        }
+        boolean readerRole = roleExists("lake_reader");
+        String live = quote(app.liveSchema());
+        tx.executeWithoutResult(s -> {
+            jdbc.sql("create schema if not exists " + live).update();
+            if (readerRole) {
+                jdbc.sql("grant usage on schema " + live + " to lake_reader").update();
+            }
+        });
+        return new Prepared(fresh, catalog, rows, readerRole);
+    }
+
     private Integer swapOnce(AppName app, VersionRow target, List<String> tables, VersionStatus from,
-            String eventType, Map<String, Long> rows) {
+            String eventType, Prepared prepared) {
         jdbc.sql("select set_config('lock_timeout', :t, true)").param("t", lockTimeout.toMillis() + "ms")
                 .query().singleValue();
-        jdbc.sql("select name from app where name = :app for update").param("app", app.value())
-                .query(String.class).single();
-        String status = jdbc.sql("select status from app_version where app = :app and version = :v")
-                .param("app", app.value()).param("v", target.version()).query(String.class).single();
-        if (!status.equals(from.name())) {
-            throw new StaleState("version " + target.version() + " is " + status + ", not " + from);
+        Map<String, Object> state = jdbc.sql("""
+                select v.status, (select l.version from app_version l where l.app = a.name and l.status = 'LIVE') as live
+                from app a join app_version v on v.app = a.name
+                where a.name = :app and v.version = :v for update of a""")
+                .param("app", app.value()).param("v", target.version()).query().singleRow();
+        if (!from.name().equals(state.get("status"))) {
+            throw new StaleState("version " + target.version() + " is " + state.get("status") + ", not " + from);
         }
-        Optional<Integer> previous = jdbc.sql("select version from app_version where app = :app and status = 'LIVE'")
-                .param("app", app.value()).query(Integer.class).optional();
+        Integer previous = (Integer) state.get("live");
         String live = app.liveSchema();
-        jdbc.sql("create schema if not exists " + quote(live)).update();
-        boolean readerRole = roleExists("lake_reader");
-        if (readerRole) {
-            jdbc.sql("grant usage on schema " + quote(live) + " to lake_reader").update();
-        }
+        Map<String, List<String>> old = liveViewColumns(live);
         for (String table : tables) {
-            pointView(live, table, target.schemaName(), readerRole);
+            pointView(live, table, target.schemaName(), old.getOrDefault(table, List.of()),
+                    prepared.freshColumns().get(table), prepared.readerRole());
         }
-        for (String stale : liveViews(live)) {
+        for (String stale : old.keySet()) {
             if (!tables.contains(stale)) {
                 jdbc.sql("drop view " + quote(live) + "." + quote(stale)).update();
                 jdbc.sql("delete from lake.datasets where org = :org and name = :name and producer = :p")
@@ -132,62 +156,71 @@ public class Cutover {
             jdbc.sql("update version_stage set finished_at = clock_timestamp() where app = :app and version = :v "
                     + "and finished_at is null").param("app", app.value()).param("v", target.version()).update();
         }
-        for (String table : tables) {
-            register(app, target, table, rows.getOrDefault(table, 0L));
-        }
+        register(app, target, tables, prepared);
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("app", app.value());
         event.put("version", target.version());
-        event.put("previousVersion", previous.orElse(null));
+        event.put("previousVersion", previous);
         event.put("tables", tables);
         outbox.append(eventType, app.value(), target.org(), target.version(), event);
-        return previous.orElse(null);
+        return previous;
     }
 
     /** CREATE OR REPLACE when the new columns extend the old ones; else drop and create (grants re-applied). */
-    private void pointView(String live, String table, String versionSchema, boolean readerRole) {
+    private void pointView(String live, String table, String versionSchema, List<String> old, List<String> fresh,
+            boolean readerRole) {
         String view = quote(live) + "." + quote(table);
         String body = "select * from " + quote(versionSchema) + "." + quote(table);
-        List<String> old = columns(live, table);
-        List<String> fresh = columns(versionSchema, table);
-        if (old.isEmpty() || (fresh.size() >= old.size() && fresh.subList(0, old.size()).equals(old))) {
+        if (!old.isEmpty() && fresh.size() >= old.size() && fresh.subList(0, old.size()).equals(old)) {
+            // grants on the view survive CREATE OR REPLACE
             jdbc.sql("create or replace view " + view + " as " + body).update();
-        } else {
-            List<String> grantees = jdbc.sql("""
-                    select distinct grantee from information_schema.role_table_grants
-                    where table_schema = :s and table_name = :t and privilege_type = 'SELECT'
-                      and grantee <> current_user and grantee <> 'PUBLIC'""")
-                    .param("s", live).param("t", table).query(String.class).list();
-            jdbc.sql("drop view " + view).update();
-            jdbc.sql("create view " + view + " as " + body).update();
-            for (String grantee : grantees) {
-                jdbc.sql("grant select on " + view + " to " + quote(grantee)).update();
-            }
+            return;
         }
-        if (readerRole) {
+        List<String> grantees = old.isEmpty() ? List.of() : jdbc.sql("""
+                select distinct grantee from information_schema.role_table_grants
+                where table_schema = :s and table_name = :t and privilege_type = 'SELECT'
+                  and grantee <> current_user and grantee <> 'PUBLIC'""")
+                .param("s", live).param("t", table).query(String.class).list();
+        if (!old.isEmpty()) {
+            jdbc.sql("drop view " + view).update();
+        }
+        jdbc.sql("create view " + view + " as " + body).update();
+        for (String grantee : grantees) {
+            jdbc.sql("grant select on " + view + " to " + quote(grantee)).update();
+        }
+        if (readerRole && !grantees.contains("lake_reader")) {
             jdbc.sql("grant select on " + view + " to lake_reader").update();
         }
     }
 
-    private void register(AppName app, VersionRow target, String table, long rowCount) {
-        String columns = json.writeValueAsString(jdbc.sql("""
-                select a.attname as name, format_type(a.atttypid, a.atttypmod) as type
-                from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-                where n.nspname = :s and c.relname = :t and a.attnum > 0 and not a.attisdropped order by a.attnum""")
-                .param("s", target.schemaName()).param("t", table).query().listOfRows());
-        int n = jdbc.sql("""
+    /** Registers every output table in the lake catalog with one statement (only rows this app produces). */
+    private void register(AppName app, VersionRow target, List<String> tables, Prepared prepared) {
+        int n = tables.size();
+        String[] names = new String[n];
+        String[] relations = new String[n];
+        String[] columns = new String[n];
+        Long[] rows = new Long[n];
+        for (int i = 0; i < n; i++) {
+            String t = tables.get(i);
+            names[i] = datasetName(app, t);
+            relations[i] = quote(app.liveSchema()) + "." + quote(t);
+            columns[i] = prepared.catalogColumns().get(t);
+            rows[i] = prepared.rows().getOrDefault(t, 0L);
+        }
+        int updated = jdbc.sql("""
                 insert into lake.datasets (org, name, version, row_count, columns, relation, producer, updated_at)
-                values (:org, :name, 1, :rows, cast(:columns as jsonb), :relation, :producer, now())
+                select :org, x.name, 1, x.rows, cast(x.columns as jsonb), x.relation, :producer, now()
+                from unnest(cast(:names as text[]), cast(:rows as bigint[]), cast(:columns as text[]),
+                            cast(:relations as text[])) as x(name, rows, columns, relation)
                 on conflict (org, name) do update set version = lake.datasets.version + 1,
                     row_count = excluded.row_count, columns = excluded.columns, relation = excluded.relation,
                     updated_at = now()
                 where lake.datasets.producer = excluded.producer""")
-                .param("org", target.org()).param("name", datasetName(app, table)).param("rows", rowCount)
-                .param("columns", columns).param("relation", quote(app.liveSchema()) + "." + quote(table))
-                .param("producer", PRODUCER_PREFIX + app).update();
-        if (n == 0) {
-            log.warn("lake dataset {}.{} belongs to another producer; not registered", target.org(),
-                    datasetName(app, table));
+                .param("org", target.org()).param("producer", PRODUCER_PREFIX + app).param("names", names)
+                .param("rows", rows).param("columns", columns).param("relations", relations).update();
+        if (updated < n) {
+            log.warn("{}: {} of {} output tables not registered in the lake catalog (a dataset of that name "
+                    + "belongs to another producer)", app, n - updated, n);
         }
     }
 
@@ -196,26 +229,26 @@ public class Cutover {
         return app.sql() + "__" + table;
     }
 
-    private Map<String, Long> rowCounts(String schema, List<String> tables) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (String t : tables) {
-            out.put(t, jdbc.sql("select count(*) from " + quote(schema) + "." + quote(t)).query(Long.class).single());
-        }
-        return out;
-    }
-
-    private List<String> columns(String schema, String table) {
+    private List<Map<String, Object>> columnRows(String schema, String table) {
         return jdbc.sql("""
-                select a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                select a.attname as name, format_type(a.atttypid, a.atttypmod) as type
                 from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
                 where n.nspname = :s and c.relname = :t and a.attnum > 0 and not a.attisdropped order by a.attnum""")
-                .param("s", schema).param("t", table).query(String.class).list();
+                .param("s", schema).param("t", table).query().listOfRows();
     }
 
-    private List<String> liveViews(String live) {
-        return new ArrayList<>(jdbc.sql("""
-                select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                where n.nspname = :s and c.relkind = 'v'""").param("s", live).query(String.class).list());
+    /** Every view of the live schema with its columns ("name type", in order), in one query. */
+    private Map<String, List<String>> liveViewColumns(String live) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        jdbc.sql("""
+                select c.relname, a.attname || ' ' || format_type(a.atttypid, a.atttypmod) as col
+                from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                     join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+                where n.nspname = :s and c.relkind = 'v' order by c.relname, a.attnum""")
+                .param("s", live).query((java.sql.ResultSet rs) -> {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                });
+        return out;
     }
 
     private boolean roleExists(String role) {
