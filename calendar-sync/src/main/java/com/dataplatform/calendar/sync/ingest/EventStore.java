@@ -42,6 +42,58 @@ public class EventStore {
         private final java.util.Set<String> known = new java.util.HashSet<>();
         private final List<Existing> pool = new java.util.ArrayList<>();
         private final List<Object[]> raw = new java.util.ArrayList<>();
+        private final List<Pending> pending = new java.util.ArrayList<>();
+        private final java.util.Set<UUID> pendingIds = new java.util.HashSet<>();
+        private final java.util.Map<UUID, UUID> remapped = new java.util.HashMap<>();
+
+        /** Where a pending insert went: itself, or the row a concurrent request inserted first. */
+        public UUID actual(UUID id) {
+            return remapped.getOrDefault(id, id);
+        }
+
+        public boolean remapped(UUID id) {
+            return remapped.containsKey(id);
+        }
+    }
+
+    private record Pending(UUID id, String org, String rkey, UnifiedEvent event) {
+    }
+
+    /**
+     * Inserts the batch's new unified rows in one statement. A row another request inserted meanwhile (count 0) is
+     * merged into that one instead, and every reference to our id is pointed at it.
+     */
+    private void flushInserts(Batch b) {
+        if (b.pending.isEmpty()) {
+            return;
+        }
+        List<Pending> rows = List.copyOf(b.pending);
+        b.pending.clear();
+        b.pendingIds.clear();
+        int[] counts = batchJdbc.batchUpdate("""
+                insert into unified_event (id, org, ical_uid, recurrence_key, sequence, source_updated_at, data,
+                                           organizer, start_at, recurring)
+                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)
+                on conflict (org, ical_uid, recurrence_key) do nothing""",
+                rows.stream().map(p -> new Object[] {p.id(), p.org(), p.event().uid(), p.rkey(), p.event().sequence(),
+                        timestamp(p.event().updatedAt()), json.writeValueAsString(p.event()), p.event().organizer(),
+                        timestamp(p.event().start().sortKey()), p.event().recurrence() != null}).toList());
+        for (int i = 0; i < rows.size(); i++) {
+            if (counts[i] == 0) {
+                Pending p = rows.get(i);
+                Existing x = lockExisting(p.org(), p.event().uid(), p.rkey()).orElseThrow();
+                write(x.id(), Merge.merge(x.event(), p.event()));
+                b.remapped.put(p.id(), x.id());
+                b.pool.removeIf(e -> e.id().equals(p.id()));
+                for (Object[] raw : b.raw) {
+                    if (p.id().equals(raw[7])) {
+                        raw[7] = x.id();
+                        raw[4] = "merged";
+                        raw[5] = "same iCalUID " + p.event().uid() + " as an event stored concurrently";
+                    }
+                }
+            }
+        }
     }
 
     public Batch prepare(String org, List<Conversion> conversions) {
@@ -74,6 +126,7 @@ public class EventStore {
 
     /** Writes the batch's raw copies (one statement). */
     public void flush(Batch b) {
+        flushInserts(b);
         if (!b.raw.isEmpty()) {
             batchJdbc.batchUpdate("""
                     insert into raw_event (org, system_id, source_id, payload, status, reason, repairs, unified_event_id, ical_uid)
@@ -107,6 +160,9 @@ public class EventStore {
         UnifiedEvent e = c.event();
         String org = system.org();
         String rkey = recurrenceKey(e.recurrenceId());
+        if (batch.known.contains(e.uid()) && !batch.pending.isEmpty()) {
+            flushInserts(batch); // the same UID twice in one payload: the first copy must be in the table
+        }
         Optional<Existing> existing = !batch.known.contains(e.uid()) ? Optional.empty()
                 : rkey.isEmpty() ? lockExistingOrAlias(org, e.uid()) : lockExisting(org, e.uid(), rkey);
         String fuzzyReason = null;
@@ -118,21 +174,15 @@ public class EventStore {
         }
         UUID id = null;
         UnifiedEvent result = e;
+        if (existing.isPresent() && batch.pendingIds.contains(existing.get().id())) {
+            flushInserts(batch); // the row we would merge into is still pending: write it first
+            existing = existing.map(x -> new Existing(batch.actual(x.id()), x.event()));
+        }
         if (existing.isEmpty()) {
             id = UUID.randomUUID();
-            int inserted = jdbc.sql("""
-                    insert into unified_event (id, org, ical_uid, recurrence_key, sequence, source_updated_at, data,
-                                               organizer, start_at, recurring)
-                    values (:id, :org, :uid, :rkey, :seq, :updated, cast(:data as jsonb), :organizer, :start, :recurring)
-                    on conflict (org, ical_uid, recurrence_key) do nothing""")
-                    .param("id", id).param("org", org).param("uid", e.uid()).param("rkey", rkey)
-                    .param("seq", e.sequence()).param("updated", timestamp(e.updatedAt()))
-                    .param("data", json.writeValueAsString(e)).param("organizer", e.organizer())
-                    .param("start", timestamp(e.start().sortKey())).param("recurring", e.recurrence() != null).update();
-            if (inserted == 0) { // a concurrent request inserted it first: merge into that one
-                existing = lockExisting(org, e.uid(), rkey);
-                id = null;
-            } else if (rkey.isEmpty()) {
+            batch.pending.add(new Pending(id, org, rkey, e));
+            batch.pendingIds.add(id);
+            if (rkey.isEmpty()) {
                 batch.pool.add(new Existing(id, e));
             }
             batch.known.add(e.uid());

@@ -131,8 +131,11 @@ public class Ingestion {
 
     private List<EventStore.Stored> storeAll(CalendarSystem system, List<Conversion> conversions) {
         EventStore.Batch batch = store.prepare(system.org(), conversions);
-        List<EventStore.Stored> out = conversions.stream().map(c -> store.store(system, c, batch)).toList();
+        List<EventStore.Stored> stored = conversions.stream().map(c -> store.store(system, c, batch)).toList();
         store.flush(batch);
+        List<EventStore.Stored> out = stored.stream().map(s -> s.eventId() == null || !batch.remapped(s.eventId()) ? s
+                : new EventStore.Stored(s.uid(), batch.actual(s.eventId()), "merged",
+                        "same iCalUID " + s.uid() + " as an event stored concurrently", s.event())).toList();
         out.stream().filter(s -> "merged".equals(s.status()))
                 .forEach(s -> changes.merged(system.org(), s.eventId(), s.uid(), s.reason()));
         boolean hasMaster = changes.hasMaster(system.org());
