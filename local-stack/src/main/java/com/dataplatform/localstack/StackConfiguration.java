@@ -35,13 +35,17 @@ class StackConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ServiceFleet serviceFleet(LocalStackProperties props, LocalPostgres postgres, LocalKafka kafka) {
+    ServiceFleet serviceFleet(LocalStackProperties props, LocalPostgres postgres, LocalKafka kafka)
+            throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SPRING_DATASOURCE_URL", postgres.jdbcUrl());
         env.put("SPRING_DATASOURCE_USERNAME", postgres.username());
         env.put("SPRING_DATASOURCE_PASSWORD", postgres.password());
         env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI", props.issuer() + "/.well-known/jwks.json");
+        // keys that seal secrets at rest: generated once per data dir, kept across restarts
+        env.put("STREAM_DISTRIBUTOR_SECRETS_KEY", LocalKeys.loadOrCreate(props.dataPath().resolve("keys/stream-distributor")));
+        env.put("CALENDAR_CREDENTIALS_KEY", LocalKeys.loadOrCreate(props.dataPath().resolve("keys/calendar-sync")));
         return new ServiceFleet(props, env);
     }
 

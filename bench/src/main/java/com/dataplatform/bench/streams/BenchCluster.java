@@ -10,6 +10,7 @@ import com.dataplatform.stream.distributor.node.DistributorNode;
 import com.dataplatform.stream.distributor.node.DistributorSettings;
 import com.dataplatform.stream.distributor.node.OwnershipEvents;
 import com.dataplatform.stream.distributor.stream.Destination;
+import com.dataplatform.stream.distributor.stream.SecretSeal;
 import com.dataplatform.stream.distributor.stream.Source;
 import com.dataplatform.stream.distributor.stream.Stream;
 import com.dataplatform.stream.distributor.stream.StreamStore;
@@ -44,6 +45,8 @@ final class BenchCluster implements AutoCloseable {
 
     static final String SCHEMA = "bench_streams";
     static final String ORG = "bench";
+    /** The bench's own data only: a fresh key per run. */
+    private static final String SECRETS_KEY = SecretSeal.newKey();
 
     private final BenchContext ctx;
     private final HikariDataSource dataSource;
@@ -66,13 +69,15 @@ final class BenchCluster implements AutoCloseable {
         cfg.setConnectionTimeout(1000);
         dataSource = new HikariDataSource(cfg);
         jdbc = JdbcClient.create(dataSource);
-        jdbc.sql(migration()).update();
+        for (String version : List.of("V2__streams_and_nodes.sql", "V3__sealed_webhook_secrets.sql")) {
+            jdbc.sql(migration(version)).update();
+        }
     }
 
-    /** The service's own migration, read from its jar (other services' jars carry files of the same name). */
-    private static String migration() throws Exception {
+    /** One of the service's own migrations, read from its jar (other services' jars carry files of the same name). */
+    private static String migration(String version) throws Exception {
         URL base = StreamDistributorApplication.class.getProtectionDomain().getCodeSource().getLocation();
-        String path = "db/stream_distributor/migration/V2__streams_and_nodes.sql";
+        String path = "db/stream_distributor/migration/" + version;
         URL file = base.toString().endsWith(".jar") ? new URL("jar:" + base + "!/" + path) : new URL(base, path);
         try (InputStream in = file.openStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -80,7 +85,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     DistributorNode startNode(String id) {
-        DistributorNode node = new DistributorNode(DistributorSettings.defaults(id), id, jdbc, dataSource,
+        DistributorNode node = new DistributorNode(DistributorSettings.defaults(id, SECRETS_KEY), id, jdbc, dataSource,
                 ctx.kafkaBootstrap(), new OutboundUrlGuard(List.of("127.0.0.0/8")), json, new SimpleMeterRegistry(),
                 OwnershipEvents.NONE);
         node.start();
@@ -101,7 +106,7 @@ final class BenchCluster implements AutoCloseable {
     Stream addStream(String name, String sourceTopic, Destination destination, Map<Integer, Long> start) {
         String checkpoint = start.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue())
                 .collect(Collectors.joining(",", "{", "}"));
-        return new StreamStore(jdbc).insert(ORG, name, new Source(sourceTopic, null), destination, checkpoint)
+        return new StreamStore(jdbc, new SecretSeal(SECRETS_KEY)).insert(ORG, name, new Source(sourceTopic, null), destination, checkpoint)
                 .orElseThrow();
     }
 

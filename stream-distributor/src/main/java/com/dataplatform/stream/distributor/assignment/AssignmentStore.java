@@ -1,9 +1,12 @@
 package com.dataplatform.stream.distributor.assignment;
 
 import com.dataplatform.stream.distributor.stream.Destination;
+import com.dataplatform.stream.distributor.stream.SecretSeal;
 import com.dataplatform.stream.distributor.stream.Source;
 import com.dataplatform.stream.distributor.stream.Stream;
 import com.dataplatform.stream.distributor.stream.StreamStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Collection;
@@ -32,9 +35,11 @@ public class AssignmentStore {
     private final JsonMapper json;
     private final String node;
     private final long ttlMillis;
+    private final SecretSeal seal;
 
-    public AssignmentStore(JdbcClient jdbc, JsonMapper json, String node, Duration leaseTtl) {
+    public AssignmentStore(JdbcClient jdbc, JsonMapper json, String node, Duration leaseTtl, SecretSeal seal) {
         this.jdbc = jdbc;
+        this.seal = seal;
         this.json = json;
         this.node = node;
         this.ttlMillis = leaseTtl.toMillis();
@@ -62,14 +67,14 @@ public class AssignmentStore {
                 from c
                 where s.id = c.id
                 returning s.id, s.org, s.name, s.source_topic, s.source_type_filter, s.dest_type, s.dest_url,
-                          s.dest_secret, s.dest_topic, s.epoch, s.lag, s.last_delivered_at, s.created_at,
+                          s.dest_secret_sealed, s.dest_secret, s.dest_topic, s.epoch, s.lag, s.last_delivered_at, s.created_at,
                           s.checkpoint::text as checkpoint, c.previous_owner,
                           coalesce(extract(epoch from clock_timestamp() - c.free_since) * 1000, 0)::bigint
                               as unowned_ms""")
                 .param("max", max).param("node", node).param("ttl", ttlMillis)
                 .query((rs, i) -> {
                     Destination d = "webhook".equals(rs.getString("dest_type"))
-                            ? new Destination.Webhook(rs.getString("dest_url"), rs.getString("dest_secret"))
+                            ? new Destination.Webhook(rs.getString("dest_url"), secret(rs))
                             : new Destination.KafkaTopic(rs.getString("dest_topic"));
                     long lag = rs.getLong("lag");
                     Stream s = new Stream(rs.getObject("id", UUID.class), rs.getString("org"), rs.getString("name"),
@@ -175,5 +180,11 @@ public class AssignmentStore {
 
     private static String epochs(Collection<Held> held) {
         return held.stream().map(h -> Long.toString(h.epoch())).collect(Collectors.joining(","));
+    }
+
+    /** The sealed secret, opened; a row not sealed yet (written before sealing, during an upgrade) has it plain. */
+    private String secret(ResultSet rs) throws SQLException {
+        byte[] sealed = rs.getBytes("dest_secret_sealed");
+        return sealed != null ? seal.open(sealed, rs.getObject("id", UUID.class)) : rs.getString("dest_secret");
     }
 }

@@ -10,4 +10,11 @@ public interface DestinationClient {
 
     void deliver(UUID streamId, long epoch, List<ConsumerRecord<String, byte[]>> batch, Duration timeout)
             throws DeliveryException, InterruptedException;
+
+    /**
+     * Checks that the destination is reachable without sending records (an idle stream learns of a dead destination
+     * before its next record does). Destinations reached through a dependency the node already probes do nothing.
+     */
+    default void probe(Duration timeout) throws DeliveryException {
+    }
 }

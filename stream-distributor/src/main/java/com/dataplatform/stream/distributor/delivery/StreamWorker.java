@@ -36,7 +36,8 @@ public final class StreamWorker implements Runnable {
 
     /** What a worker needs besides its assignment. */
     public record Context(AssignmentStore store, Map<String, Object> consumerConfig, DistributorMetrics metrics,
-            Backoff backoff, int breakerThreshold, Duration breakerCooldown, Duration requestTimeout, int maxBatch) {
+            Backoff backoff, int breakerThreshold, Duration breakerCooldown, Duration requestTimeout, int maxBatch,
+            Duration probeInterval, Duration probeTimeout, int probeFailureThreshold) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(StreamWorker.class);
@@ -54,6 +55,9 @@ public final class StreamWorker implements Runnable {
     private volatile Thread thread;
     private volatile long lag;
     private volatile String exitReason;
+    private long nextProbeAt = System.nanoTime();
+    private int probeFailures;
+    private boolean degradedByProbe;
 
     public StreamWorker(Assignment assignment, Lease lease, DestinationClient destination, Context ctx) {
         this.assignment = assignment;
@@ -160,6 +164,9 @@ public final class StreamWorker implements Runnable {
                         keep.add(r);
                     }
                 }
+                if (keep.isEmpty()) {
+                    probeWhileIdle();
+                }
                 for (int from = 0; from < keep.size(); from += ctx.maxBatch()) {
                     if (!deliver(keep.subList(from, Math.min(keep.size(), from + ctx.maxBatch())))) {
                         return;
@@ -227,7 +234,9 @@ public final class StreamWorker implements Runnable {
                 destination.deliver(held.id(), held.epoch(), batch,
                         Duration.ofNanos(Math.min(remaining, ctx.requestTimeout().toNanos())));
                 ctx.metrics().delivered(batch.size());
-                if (breaker.success()) {
+                if (breaker.success() || degradedByProbe) {
+                    degradedByProbe = false;
+                    probeFailures = 0;
                     markStatus(StreamStatus.ACTIVE);
                 }
                 return true;
@@ -251,6 +260,39 @@ public final class StreamWorker implements Runnable {
             }
         }
         return false;
+    }
+
+    /**
+     * Every probe interval while no records flow: after {@code probeFailureThreshold} consecutive failed probes the
+     * stream is DEGRADED and probed with backoff; the first success after that makes it ACTIVE again. (A stream
+     * degraded by failing deliveries is made ACTIVE only by a delivery.)
+     */
+    private void probeWhileIdle() {
+        long now = System.nanoTime();
+        if (now - nextProbeAt < 0) {
+            return;
+        }
+        try {
+            destination.probe(ctx.probeTimeout());
+            probeFailures = 0;
+            nextProbeAt = now + ctx.probeInterval().toNanos();
+            if (degradedByProbe) {
+                degradedByProbe = false;
+                log.info("stream {} destination reachable again", held.id());
+                markStatus(StreamStatus.ACTIVE);
+            }
+        } catch (DeliveryException e) {
+            probeFailures++;
+            long delay = probeFailures < ctx.probeFailureThreshold() ? ctx.probeInterval().toMillis()
+                    : Math.max(ctx.probeInterval().toMillis(), ctx.backoff().delayMillis(probeFailures));
+            nextProbeAt = now + delay * 1_000_000L;
+            if (probeFailures == ctx.probeFailureThreshold() && !breaker.open()) {
+                degradedByProbe = true;
+                log.warn("stream {} destination unreachable after {} probes: {}", held.id(), probeFailures,
+                        e.getMessage());
+                markStatus(StreamStatus.DEGRADED);
+            }
+        }
     }
 
     private void markStatus(StreamStatus status) {

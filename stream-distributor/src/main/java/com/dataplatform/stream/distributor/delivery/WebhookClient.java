@@ -5,6 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.dataplatform.common.events.CloudEventHeaders;
 import com.dataplatform.common.security.OutboundUrlGuard;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,6 +73,25 @@ public class WebhookClient implements DestinationClient {
         }
         if (response.statusCode() / 100 != 2) {
             throw new DeliveryException("destination answered " + response.statusCode());
+        }
+    }
+
+    /**
+     * A TCP connection to the webhook's host and port — to an address the SSRF guard approved for this very check,
+     * so a DNS answer that changes between check and connect cannot redirect it. No HTTP request is sent.
+     */
+    @Override
+    public void probe(Duration timeout) throws DeliveryException {
+        OutboundUrlGuard.Decision decision = guard.check(url);
+        if (!decision.allowed() || decision.addresses().isEmpty()) {
+            throw new DeliveryException("destination refused by the SSRF guard: " + decision.reason());
+        }
+        int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(decision.addresses().get(0), port),
+                    (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+        } catch (IOException e) {
+            throw new DeliveryException("destination unreachable: " + e.getMessage(), e);
         }
     }
 

@@ -15,6 +15,7 @@ import com.dataplatform.stream.distributor.delivery.StreamWorker;
 import com.dataplatform.stream.distributor.delivery.WebhookClient;
 import com.dataplatform.stream.distributor.observability.DistributorMetrics;
 import com.dataplatform.stream.distributor.stream.Destination;
+import com.dataplatform.stream.distributor.stream.SecretSeal;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -78,7 +79,7 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
         this.guard = guard;
         this.json = json;
         this.events = events;
-        this.store = new AssignmentStore(jdbc, json, id, settings.leaseTtl());
+        this.store = new AssignmentStore(jdbc, json, id, settings.leaseTtl(), new SecretSeal(settings.secretsKey()));
         this.registry = new NodeRegistry(jdbc, settings.leaseTtl());
         this.metrics = new DistributorMetrics(meters, id, owned::size,
                 () -> owned.values().stream().mapToLong(StreamWorker::lag).sum());
@@ -97,7 +98,8 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
         consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "stream-distributor-" + id);
         this.workerContext = new StreamWorker.Context(store, Map.copyOf(consumer), metrics,
                 new Backoff(settings.retryBase(), settings.retryMax()), settings.breakerThreshold(),
-                settings.breakerCooldown(), settings.webhookTimeout(), settings.maxBatch());
+                settings.breakerCooldown(), settings.webhookTimeout(), settings.maxBatch(), settings.probeInterval(),
+                settings.probeTimeout(), settings.failureThreshold());
         this.daemons = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "stream-distributor-daemon-" + id);
             t.setDaemon(true);

@@ -10,9 +10,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param nodeId            this node's id; blank = host name + random suffix
  * @param leaseTtl          how long a claim or renewal holds a stream (database time)
  * @param pollInterval      how often the poller heartbeats, renews, claims and rebalances
- * @param probeInterval     how often the connectivity daemon probes Postgres and Kafka
+ * @param probeInterval     how often the connectivity daemon probes Postgres and Kafka, and each idle webhook
+ *                          stream's worker its destination (TCP connect; failures back off)
  * @param probeTimeout      how long one probe may take before it counts as a miss
  * @param failureThreshold  consecutive failed probes of one dependency before the node relinquishes everything
+ *                          (of a webhook destination: before that stream alone turns DEGRADED)
  * @param selfFenceMargin   a worker stops this long before its lease could expire if renewals fail
  * @param webhookTimeout    upper bound of one webhook POST
  * @param retryBase         first retry delay of a failing delivery (doubles, full jitter)
@@ -20,6 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param breakerThreshold  consecutive delivery failures that open a stream's circuit (stream goes DEGRADED)
  * @param breakerCooldown   how long an open circuit waits before a trial delivery
  * @param maxBatch          most records per delivery batch
+ * @param secretsKey        AES-256 key (base64 of 32 bytes) sealing webhook secrets at rest; required
  */
 @ConfigurationProperties("stream-distributor")
 public record DistributorSettings(
@@ -35,7 +38,8 @@ public record DistributorSettings(
         @DefaultValue("10s") Duration retryMax,
         @DefaultValue("5") int breakerThreshold,
         @DefaultValue("5s") Duration breakerCooldown,
-        @DefaultValue("500") int maxBatch) {
+        @DefaultValue("500") int maxBatch,
+        @DefaultValue("") String secretsKey) {
 
     public DistributorSettings {
         if (selfFenceMargin.compareTo(leaseTtl) >= 0) {
@@ -46,10 +50,17 @@ public record DistributorSettings(
         }
     }
 
-    /** The defaults, for code that runs a node without Spring (benchmarks). */
-    public static DistributorSettings defaults(String nodeId) {
+    /** Never prints the key. */
+    @Override
+    public String toString() {
+        return "DistributorSettings[nodeId=" + nodeId + ", leaseTtl=" + leaseTtl + ", pollInterval=" + pollInterval
+                + ", probeInterval=" + probeInterval + ", failureThreshold=" + failureThreshold + ", secretsKey=***]";
+    }
+
+    /** The defaults, for code that runs a node without Spring (benchmarks); {@code secretsKey} seals secrets. */
+    public static DistributorSettings defaults(String nodeId, String secretsKey) {
         return new DistributorSettings(nodeId, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 3,
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(10), 5,
-                Duration.ofSeconds(5), 500);
+                Duration.ofSeconds(5), 500, secretsKey);
     }
 }

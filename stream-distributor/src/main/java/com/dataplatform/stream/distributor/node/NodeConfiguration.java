@@ -2,6 +2,7 @@ package com.dataplatform.stream.distributor.node;
 
 import com.dataplatform.common.events.EventPublisher;
 import com.dataplatform.common.security.OutboundUrlGuard;
+import com.dataplatform.stream.distributor.stream.SecretSeal;
 import com.dataplatform.stream.distributor.stream.StreamRegistrar;
 import com.dataplatform.stream.distributor.stream.StreamStore;
 import com.dataplatform.stream.distributor.stream.TopicAdmin;
@@ -10,6 +11,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -32,8 +34,13 @@ class NodeConfiguration {
     @Bean
     DistributorNode distributorNode(DistributorSettings settings, JdbcClient jdbc, DataSource dataSource,
             Environment env, OutboundUrlGuard guard, JsonMapper json, MeterRegistry meters,
-            PublishedOwnershipEvents events) {
+            PublishedOwnershipEvents events, StreamStore store) {
         String id = settings.nodeId().isBlank() ? defaultNodeId() : settings.nodeId();
+        int sealed = store.sealPlainSecrets(); // before this node claims anything
+        if (sealed > 0) {
+            LoggerFactory.getLogger(NodeConfiguration.class).info("sealed {} plain-text webhook secrets",
+                    sealed);
+        }
         return new DistributorNode(settings, id, jdbc, dataSource,
                 env.getRequiredProperty("spring.kafka.bootstrap-servers"), guard, json, meters, events);
     }
@@ -49,8 +56,13 @@ class NodeConfiguration {
     }
 
     @Bean
-    StreamStore streamStore(JdbcClient jdbc) {
-        return new StreamStore(jdbc);
+    SecretSeal secretSeal(DistributorSettings settings) {
+        return new SecretSeal(settings.secretsKey());
+    }
+
+    @Bean
+    StreamStore streamStore(JdbcClient jdbc, SecretSeal seal) {
+        return new StreamStore(jdbc, seal);
     }
 
     @Bean

@@ -12,28 +12,31 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public class StreamStore {
 
     private static final String COLUMNS = """
-            id, org, name, source_topic, source_type_filter, dest_type, dest_url, dest_secret, dest_topic, status,
+            id, org, name, source_topic, source_type_filter, dest_type, dest_url, dest_topic, status,
             owner, epoch, lag, last_delivered_at, created_at""";
 
     private final JdbcClient jdbc;
+    private final SecretSeal seal;
 
-    public StreamStore(JdbcClient jdbc) {
+    public StreamStore(JdbcClient jdbc, SecretSeal seal) {
         this.jdbc = jdbc;
+        this.seal = seal;
     }
 
     /** Inserts the stream with its starting checkpoint; empty if the org already has a stream of that name. */
     public Optional<Stream> insert(String org, String name, Source source, Destination destination,
             String checkpointJson) {
+        UUID id = UUID.randomUUID();
         String url = destination instanceof Destination.Webhook w ? w.url() : null;
-        String secret = destination instanceof Destination.Webhook w ? w.secret() : null;
+        byte[] secret = destination instanceof Destination.Webhook w ? seal.seal(w.secret(), id) : null;
         String topic = destination instanceof Destination.KafkaTopic k ? k.topic() : null;
         return jdbc.sql("""
-                insert into stream (id, org, name, source_topic, source_type_filter, dest_type, dest_url, dest_secret,
-                                    dest_topic, checkpoint)
+                insert into stream (id, org, name, source_topic, source_type_filter, dest_type, dest_url,
+                                    dest_secret_sealed, dest_topic, checkpoint)
                 values (:id, :org, :name, :topic, :filter, :type, :url, :secret, :destTopic, cast(:checkpoint as jsonb))
                 on conflict (org, name) do nothing
                 returning """ + " " + COLUMNS)
-                .param("id", UUID.randomUUID()).param("org", org).param("name", name)
+                .param("id", id).param("org", org).param("name", name)
                 .param("topic", source.topic()).param("filter", source.typeFilter())
                 .param("type", destination.type()).param("url", url).param("secret", secret)
                 .param("destTopic", topic).param("checkpoint", checkpointJson)
@@ -81,9 +84,28 @@ public class StreamStore {
                 .update() > 0;
     }
 
+    /**
+     * Seals the plain-text secrets of rows written before secrets were sealed, and clears the plain copies. Safe to
+     * run on several nodes at once (each row is sealed under its row lock, once).
+     */
+    public int sealPlainSecrets() {
+        int sealed = 0;
+        for (UUID id : jdbc.sql("select id from stream where dest_secret is not null").query(UUID.class).list()) {
+            sealed += jdbc.sql("select dest_secret from stream where id = :id and dest_secret is not null for update")
+                    .param("id", id).query(String.class).optional()
+                    .map(plain -> jdbc.sql("""
+                            update stream set dest_secret_sealed = :sealed, dest_secret = null
+                            where id = :id and dest_secret is not null""")
+                            .param("sealed", seal.seal(plain, id)).param("id", id).update())
+                    .orElse(0);
+        }
+        return sealed;
+    }
+
+    /** The API's view: a webhook's secret is never read back (only the delivering node opens it). */
     static Stream map(ResultSet rs, int row) throws SQLException {
         Destination destination = "webhook".equals(rs.getString("dest_type"))
-                ? new Destination.Webhook(rs.getString("dest_url"), rs.getString("dest_secret"))
+                ? new Destination.Webhook(rs.getString("dest_url"), null)
                 : new Destination.KafkaTopic(rs.getString("dest_topic"));
         long lag = rs.getLong("lag");
         Long lagOrNull = rs.wasNull() ? null : lag;

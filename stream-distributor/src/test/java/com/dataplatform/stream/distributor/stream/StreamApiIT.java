@@ -8,6 +8,8 @@ import com.dataplatform.stream.distributor.support.WebhookReceiver;
 import com.dataplatform.testsupport.SuiteInfrastructure;
 import com.dataplatform.testsupport.SuiteKafka;
 import com.dataplatform.testsupport.TestJwts;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,6 +64,8 @@ class StreamApiIT {
 
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    StreamStore store;
 
     @BeforeAll
     static void servers() throws Exception {
@@ -86,6 +90,12 @@ class StreamApiIT {
         assertThat(created.headers().firstValue("Location")).hasValue("/api/streams/" + id);
         assertThat(stream.path("org").asString()).isEqualTo(org);
         assertThat(stream.path("destination").has("secret")).isFalse();
+        // at rest the secret is sealed: no plain copy, and the sealed bytes do not contain it
+        assertThat(jdbc.sql("select dest_secret from stream where id = cast(:id as uuid)").param("id", id)
+                .query(String.class).optional()).isEmpty();
+        byte[] sealed = jdbc.sql("select dest_secret_sealed from stream where id = cast(:id as uuid)").param("id", id)
+                .query(byte[].class).single();
+        assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode s = JSON.readTree(get("/api/streams/" + id, org).body());
@@ -137,6 +147,30 @@ class StreamApiIT {
         assertThat(delete("/api/streams/" + id, org).statusCode()).isEqualTo(204);
         assertThat(get("/api/streams/" + id, org).statusCode()).isEqualTo(404);
         assertThat(receiver.badSignatures()).isZero();
+    }
+
+    @Test
+    void a_plain_text_secret_written_before_sealing_is_sealed_and_still_signs_deliveries() throws Exception {
+        String org = "legacy" + suffix();
+        String hook = "legacy-" + org;
+        String id = JSON.readTree(post("/api/streams", org, webhook("legacy", receiver.hook(hook, SECRET), SECRET))
+                .body()).path("id").asString();
+        post("/api/streams/" + id + "/pause", org, "");
+        // as a row of the previous schema version would look
+        jdbc.sql("update stream set dest_secret = :s, dest_secret_sealed = null where id = cast(:id as uuid)")
+                .param("s", SECRET).param("id", id).update();
+        assertThat(store.sealPlainSecrets()).isGreaterThanOrEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from stream where id = cast(:id as uuid) and dest_secret is null"
+                + " and dest_secret_sealed is not null").param("id", id).query(Integer.class).single()).isEqualTo(1);
+        post("/api/streams/" + id + "/resume", org, "");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "ACTIVE".equals(JSON.readTree(get("/api/streams/" + id, org).body()).path("status").asString()));
+        String ceId = source.send(org, "legacy", 1);
+        source.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received(hook).stream()
+                .anyMatch(r -> r.ceId().equals(ceId)));
+        assertThat(receiver.badSignatures()).isZero();
+        delete("/api/streams/" + id, org);
     }
 
     @Test
@@ -251,6 +285,26 @@ class StreamApiIT {
             assertThat(JSON.readTree(get("/api/streams/" + id, org).body()).path("status").asString())
                     .isEqualTo("ACTIVE");
         });
+        delete("/api/streams/" + id, org);
+    }
+
+    @Test
+    void an_idle_stream_whose_destination_is_unreachable_turns_degraded_and_recovers_when_it_answers()
+            throws Exception {
+        String org = "idle" + suffix();
+        int port;
+        try (ServerSocket probeForFree = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            port = probeForFree.getLocalPort(); // closed again: nothing listens there now
+        }
+        String id = JSON.readTree(post("/api/streams", org, webhook("idle", "http://127.0.0.1:" + port + "/hook",
+                SECRET)).body()).path("id").asString();
+        // no record is ever sent to this stream: only the destination probe can notice
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "DEGRADED".equals(JSON.readTree(get("/api/streams/" + id, org).body()).path("status").asString()));
+        try (ServerSocket listening = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    "ACTIVE".equals(JSON.readTree(get("/api/streams/" + id, org).body()).path("status").asString()));
+        }
         delete("/api/streams/" + id, org);
     }
 
