@@ -115,6 +115,9 @@ class RenderingIT {
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         assertThat(r.body()).contains("expired");
+        // the expired link's own page may frame the message (an embed shows "expired", not a blocked frame)
+        assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
+                .endsWith("frame-ancestors https://partner.example");
 
         String token = f.token(api, Map.of("region", "north"), 300);
         String[] parts = token.split("\\.");
@@ -122,7 +125,9 @@ class RenderingIT {
                 .replace("\"north\"", "\"south\"");
         String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
-        assertThat(api.get("/p/sales?token=" + tampered, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> bad = api.get("/p/sales?token=" + tampered, null);
+        assertThat(bad.statusCode()).isEqualTo(401);
+        assertThat(bad.headers().firstValue("Content-Security-Policy").orElse("")).endsWith("frame-ancestors 'none'");
         assertThat(api.get("/api/embeds/" + f.bar + "/data?token=" + tampered, null).statusCode()).isEqualTo(401);
         HttpResponse<String> none = api.get("/p/sales", null);
         assertThat(none.statusCode()).isEqualTo(401);

@@ -36,9 +36,11 @@ public class EmbedAccess {
                 TokenClaims c = tokens.verify(token);
                 return new Viewer(c.org(), c.pageId(), c.filters());
             } catch (TokenRejected e) {
-                throw e.expired()
+                TokenClaims expired = e.expiredClaims();
+                throw expired != null
                         ? new AccessDenied(HttpStatus.UNAUTHORIZED, "Link expired",
-                                "This embed link has expired. Ask the page owner for a fresh one.")
+                                "This embed link has expired. Ask the page owner for a fresh one.", expired.org(),
+                                expired.pageId())
                         : new AccessDenied(HttpStatus.UNAUTHORIZED, "Invalid link", "This embed link is not valid.");
             }
         }

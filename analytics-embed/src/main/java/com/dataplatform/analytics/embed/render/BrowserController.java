@@ -5,6 +5,7 @@ import com.dataplatform.analytics.embed.access.EmbedAccess;
 import com.dataplatform.analytics.embed.access.Viewer;
 import com.dataplatform.analytics.embed.area.Area;
 import com.dataplatform.analytics.embed.page.Page;
+import com.dataplatform.analytics.embed.page.PageStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.UUID;
@@ -25,12 +26,14 @@ class BrowserController {
 
     private final EmbedAccess access;
     private final RenderCatalog catalog;
+    private final PageStore pages;
     private final AreaRunner runner;
     private final PageHtml html;
 
-    BrowserController(EmbedAccess access, RenderCatalog catalog, AreaRunner runner, PageHtml html) {
+    BrowserController(EmbedAccess access, RenderCatalog catalog, PageStore pages, AreaRunner runner, PageHtml html) {
         this.access = access;
         this.catalog = catalog;
+        this.pages = pages;
         this.runner = runner;
         this.html = html;
     }
@@ -67,7 +70,11 @@ class BrowserController {
 
     @ExceptionHandler(AccessDenied.class)
     ResponseEntity<String> denied(AccessDenied e) {
-        return BrowserHeaders.html(e.status(), html.error(e.status().value(), e.title(), e.getMessage()), List.of());
+        // an authentic but expired token's page may frame its own error page (so an embed shows "expired", not a
+        // blocked frame); every other error page may not be framed at all
+        List<String> origins = e.pageId() == null ? List.of()
+                : pages.find(e.pageOrg(), e.pageId()).map(Page::allowedOrigins).orElse(List.of());
+        return BrowserHeaders.html(e.status(), html.error(e.status().value(), e.title(), e.getMessage()), origins);
     }
 
     @ExceptionHandler(Exception.class)

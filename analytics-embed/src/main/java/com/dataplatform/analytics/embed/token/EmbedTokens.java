@@ -84,9 +84,6 @@ public class EmbedTokens {
             if (exp == null || iat == null) {
                 throw new TokenRejected("token has no expiry", false);
             }
-            if (!clock.instant().isBefore(exp.toInstant())) {
-                throw new TokenRejected("token expired at " + exp.toInstant(), true);
-            }
             Map<String, String> filters = new LinkedHashMap<>();
             Map<String, Object> raw = claims.getJSONObjectClaim("filters");
             if (raw != null) {
@@ -97,8 +94,12 @@ public class EmbedTokens {
                     filters.put(e.getKey(), s);
                 }
             }
-            return new TokenClaims(org, UUID.fromString(claims.getSubject()), filters, iat.toInstant(),
-                    exp.toInstant());
+            TokenClaims verified = new TokenClaims(org, UUID.fromString(claims.getSubject()), filters,
+                    iat.toInstant(), exp.toInstant());
+            if (!clock.instant().isBefore(exp.toInstant())) {
+                throw new TokenRejected("token expired at " + exp.toInstant(), true, verified);
+            }
+            return verified;
         } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
             throw new TokenRejected("token is malformed", false);
         }
