@@ -83,7 +83,7 @@ public class CalendarIngestBenchmark implements Benchmark {
         }
 
         // 10-year daily series expansion
-        int reps = ctx.size(3, 30);
+        int reps = ctx.size(9, 30);
         String series = ("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:bench\nBEGIN:VEVENT\nUID:daily@bench\nDTSTAMP:20200101T000000Z\n"
                 + "DTSTART;TZID=Europe/Berlin:20200101T090000\nDTEND;TZID=Europe/Berlin:20200101T091500\n"
                 + "RRULE:FREQ=DAILY;UNTIL=20291231T235959Z\nEXDATE;TZID=Europe/Berlin:20250101T090000\n"
