@@ -68,6 +68,20 @@ class RenderingIT {
     }
 
     @Test
+    void a_line_area_plots_one_labelled_point_per_group_in_order() {
+        String line = EmbedFixture.area(api, f.org, f.page, Specs.with(Specs.area("Units by region", "sales", "region",
+                "sum", "units", "line", 4, 6, List.of()), "query.orderBy",
+                List.of(java.util.Map.of("column", "value", "direction", "desc"))));
+        String html = api.get("/embed/" + line, f.org).body();
+        assertThat(html).contains("<svg class=\"chart line\"", "<polyline class=\"series\"",
+                "aria-labelledby=\"a" + line.replace("-", "") + "-t a" + line.replace("-", "") + "-d\"");
+        assertThat(html.indexOf("data-label=\"east\" data-value=\"4\""))
+                .isPositive().isLessThan(html.indexOf("data-label=\"north\" data-value=\"3\""));
+        assertThat(html).contains("data-label=\"south\" data-value=\"3\"",
+                "Line chart of value by region: east 4; north 3; south 3");
+    }
+
+    @Test
     void hostile_values_in_the_data_render_as_text() {
         lake.insert(f.org, "sales", List.of(List.of("<script>alert(1)</script>", "\"><img src=x onerror=alert(2)>", 1, 1)));
         invalidate();

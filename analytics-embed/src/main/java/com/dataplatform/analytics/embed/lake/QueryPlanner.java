@@ -119,8 +119,11 @@ public final class QueryPlanner {
             }
             order.add(LakeNames.quote(o.column()) + (o.descending() ? " desc" : " asc"));
         }
-        if (order.isEmpty()) {
-            groupCols.forEach(g -> order.add(g + " asc"));
+        for (int i = 0; i < q.groupBy().size(); i++) { // group columns break ties: same data, same order
+            String g = q.groupBy().get(i);
+            if (q.orderBy().stream().noneMatch(o -> o.column().equals(g))) {
+                order.add(groupCols.get(i) + " asc");
+            }
         }
         StringBuilder sql = new StringBuilder("select ").append(String.join(", ", select))
                 .append(" from ").append(LakeNames.qualifiedTable(org, spec.dataset()));
