@@ -72,7 +72,18 @@ public class Cutover {
     private Result swap(VersionRow target, List<String> tables, VersionStatus from, String eventType)
             throws StageFailure {
         AppName app = new AppName(target.app());
-        Prepared prepared = prepare(app, target, tables);
+        String status = jdbc.sql("select status from app_version where app = :app and version = :v")
+                .param("app", app.value()).param("v", target.version()).query(String.class).single();
+        if (!from.name().equals(status)) {
+            throw new StageFailure("version " + target.version() + " is " + status + ", not " + from);
+        }
+        Prepared prepared;
+        try {
+            prepared = prepare(app, target, tables);
+        } catch (DataAccessException e) {
+            throw new StageFailure("cannot read the tables of version " + target.version() + ": "
+                    + e.getMostSpecificCause().getMessage());
+        }
         long t0 = System.nanoTime();
         long deadline = t0 + budget.toNanos();
         int attempts = 0;

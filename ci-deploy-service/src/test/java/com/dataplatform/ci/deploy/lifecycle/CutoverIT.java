@@ -20,6 +20,9 @@ class CutoverIT extends DeployTestBase {
     @Autowired
     private VersionStore store;
 
+    @Autowired
+    private Retention retention;
+
     @Test
     void views_follow_column_changes_keep_their_grants_and_vanish_with_their_table() throws Exception {
         String org = DeployApi.newOrg();
@@ -29,15 +32,24 @@ class CutoverIT extends DeployTestBase {
         try (Connection c = superuser(); Statement st = c.createStatement()) {
             st.execute("insert into ci_deploy.app (name, org) values ('" + app + "', '" + org + "')");
             st.execute("create role " + reader + " nologin");
-            st.execute("create schema " + live + "_v1");
+            st.execute("create role " + live + "_v1 nologin");
+            st.execute("create schema " + live + "_v1 authorization " + live + "_v1");
             st.execute("create table " + live + "_v1.t as select 1 as a, 'x'::text as b");
-            st.execute("create schema " + live + "_v2");
+            st.execute("alter table " + live + "_v1.t owner to " + live + "_v1");
+            st.execute("create role " + live + "_v2 nologin");
+            st.execute("create schema " + live + "_v2 authorization " + live + "_v2");
             st.execute("create table " + live + "_v2.t as select 2 as a, 'y'::text as b, 20 as c");
-            st.execute("create schema " + live + "_v3");
+            st.execute("alter table " + live + "_v2.t owner to " + live + "_v2");
+            st.execute("create role " + live + "_v3 nologin");
+            st.execute("create schema " + live + "_v3 authorization " + live + "_v3");
             st.execute("create table " + live + "_v3.t as select 3::bigint as a");
+            st.execute("alter table " + live + "_v3.t owner to " + live + "_v3");
             st.execute("create table " + live + "_v3.u as select 33 as z");
-            st.execute("create schema " + live + "_v4");
+            st.execute("alter table " + live + "_v3.u owner to " + live + "_v3");
+            st.execute("create role " + live + "_v4 nologin");
+            st.execute("create schema " + live + "_v4 authorization " + live + "_v4");
             st.execute("create table " + live + "_v4.u as select 44 as z");
+            st.execute("alter table " + live + "_v4.u owner to " + live + "_v4");
         }
 
         promote(app, 1, List.of("t"));
@@ -62,6 +74,17 @@ class CutoverIT extends DeployTestBase {
                 .query(Integer.class).single()).isEqualTo(4);
         assertThat(jdbc.sql("select count(*) from app_version where app = :a and status = 'RETIRED'")
                 .param("a", app).query(Integer.class).single()).isEqualTo(3);
+
+        // only the newest keep-versions (3) live/retired versions keep their schema and role
+        retention.enforce(app);
+        assertThat(jdbc.sql("select version from app_version where app = :a and schema_dropped_at is not null")
+                .param("a", app).query(Integer.class).list()).containsExactly(1);
+        assertThat(jdbc.sql("select count(*) from pg_namespace where nspname = :s").param("s", live + "_v1")
+                .query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("select count(*) from pg_roles where rolname = :r").param("r", live + "_v1")
+                .query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("select count(*) from pg_namespace where nspname = :s").param("s", live + "_v2")
+                .query(Integer.class).single()).isOne();
 
         // a version that is no longer TESTING is not promoted, and nothing changes
         VersionRow retired = store.find(app, 1).orElseThrow();

@@ -48,6 +48,9 @@ class LifecycleIT extends DeployTestBase {
     private final String live = "app_" + app.replace('-', '_');
     private DeployApi api;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    private Retention retention;
+
     @BeforeAll
     void setUp() throws Exception {
         api = new DeployApi(port, org);
@@ -199,6 +202,24 @@ class LifecycleIT extends DeployTestBase {
 
     @Test
     @Order(7)
+    void a_failed_candidate_schema_is_dropped_after_its_ttl() throws Exception {
+        String v2 = live + "_v2";
+        assertThat(jdbc.sql("select count(*) from pg_namespace where nspname = :s").param("s", v2)
+                .query(Integer.class).single()).isOne();
+        jdbc.sql("update app_version set schema_expires_at = now() - interval '1 second' where app = :a and version = 2")
+                .param("a", app).update();
+        retention.sweep();
+        assertThat(jdbc.sql("select count(*) from pg_namespace where nspname = :s").param("s", v2)
+                .query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("select count(*) from pg_roles where rolname = :r").param("r", v2)
+                .query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("select schema_dropped_at is not null from app_version where app = :a and version = 2")
+                .param("a", app).query(Boolean.class).single()).isTrue();
+        assertThat(liveVersions()).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    @Order(8)
     void every_stage_was_announced_on_deploy_events() {
         List<String> types = new ArrayList<>();
         Map<String, Object> cfg = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SuiteKafka.bootstrapServers(),
