@@ -37,13 +37,18 @@ public final class BenchRunner {
      * Runs the benchmarks whose name or class name contains {@code filter} (all if blank); returns the markdown
      * report.
      */
+    /** Whether the benchmark's name or class name contains {@code filter} (every benchmark if blank). */
+    public static boolean matches(Benchmark b, String filter) {
+        return filter == null || filter.isBlank() || b.name().contains(filter)
+                || b.getClass().getSimpleName().contains(filter);
+    }
+
     public static String runAll(BenchContext context, String filter) throws Exception {
         StringBuilder report = new StringBuilder("# Benchmark results\n\nSettings: ");
         Map<String, String> settings = context.settings();
         report.append(settings).append("\n");
         for (Benchmark b : discover()) {
-            if (filter != null && !filter.isBlank() && !b.name().contains(filter)
-                    && !b.getClass().getSimpleName().contains(filter)) {
+            if (!matches(b, filter)) {
                 continue;
             }
             long start = System.nanoTime();

@@ -19,7 +19,8 @@ class BenchmarksTest {
         BenchContext context = new BenchContext(smoke);
         StringBuilder report = new StringBuilder("# Benchmark results\n\nSettings: " + context.settings() + "\n");
         String filter = System.getProperty("bench.filter", "");
-        List<Benchmark> benchmarks = BenchRunner.discover().stream().filter(b -> b.name().contains(filter)).toList();
+        List<Benchmark> benchmarks = BenchRunner.discover().stream().filter(b -> BenchRunner.matches(b, filter))
+                .toList();
         assertThat(benchmarks).as("benchmarks matching '" + filter + "'").isNotEmpty();
         for (Benchmark b : benchmarks) {
             List<Result> results = b.run(context);
