@@ -60,7 +60,9 @@ public final class CgroupMemory {
         try {
             Files.createDirectory(probe);
             Files.delete(probe);
-            return Optional.of(new CgroupMemory(dir, v2));
+            CgroupMemory cgroups = new CgroupMemory(dir, v2);
+            cgroups.removeLeftovers();
+            return Optional.of(cgroups);
         } catch (IOException | RuntimeException e) {
             log.info("cgroup {} not writable, memory limit is the JVM heap only: {}", dir, e.toString());
             return Optional.empty();
@@ -78,12 +80,41 @@ public final class CgroupMemory {
         return group.resolve("cgroup.procs");
     }
 
-    /** Removes the group once its processes ended (the kernel refuses while any is alive). */
+    /**
+     * Removes the group once its processes ended. The kernel refuses while a member is still exiting, so this
+     * retries for up to a second; what is left is removed at the next start ({@link #removeLeftovers}).
+     */
     public void remove(String name) {
-        try {
-            Files.deleteIfExists(parent.resolve("ci-deploy-" + name));
+        Path group = parent.resolve("ci-deploy-" + name);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try {
+                Files.deleteIfExists(group);
+                return;
+            } catch (IOException | RuntimeException e) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        log.debug("cgroup {} not removed yet", name);
+    }
+
+    /** Empty groups of earlier runs (a crash, a slow exit); groups with live members are left alone. */
+    void removeLeftovers() {
+        try (var groups = Files.list(parent)) {
+            groups.filter(g -> g.getFileName().toString().startsWith("ci-deploy-") && Files.isDirectory(g))
+                    .forEach(g -> {
+                        try {
+                            Files.delete(g);
+                        } catch (IOException | RuntimeException e) {
+                            log.debug("cgroup {} still in use", g);
+                        }
+                    });
         } catch (IOException | RuntimeException e) {
-            log.debug("cgroup {} not removed yet: {}", name, e.toString());
+            log.debug("cgroup leftovers not listed: {}", e.toString());
         }
     }
 
