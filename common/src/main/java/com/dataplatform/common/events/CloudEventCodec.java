@@ -7,6 +7,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -40,6 +43,39 @@ public final class CloudEventCodec {
         put(h, CloudEventHeaders.TENANT, event.tenant());
         put(h, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
         return record;
+    }
+
+    /**
+     * The records of a batch, in item order: the same headers {@link #toRecord} writes, with the shared attributes
+     * encoded once (header values are never mutated, so the records share those byte arrays).
+     */
+    public List<ProducerRecord<String, byte[]>> toRecords(EventBatch batch, OffsetDateTime now) {
+        byte[] specVersion = CloudEventHeaders.SPEC_VERSION_VALUE.getBytes(UTF_8);
+        byte[] sourceBytes = source.getBytes(UTF_8);
+        byte[] type = batch.type().getBytes(UTF_8);
+        byte[] time = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(now.withOffsetSameInstant(ZoneOffset.UTC))
+                .getBytes(UTF_8);
+        byte[] subject = batch.subject() == null ? null : batch.subject().getBytes(UTF_8);
+        byte[] tenant = batch.tenant().getBytes(UTF_8);
+        byte[] contentType = CloudEventHeaders.JSON.getBytes(UTF_8);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(batch.items().size());
+        for (EventBatch.Item item : batch.items()) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(batch.topic().name(), item.key(),
+                    json.writeValueAsBytes(item.data()));
+            Headers h = record.headers();
+            h.add(CloudEventHeaders.SPEC_VERSION, specVersion);
+            h.add(CloudEventHeaders.ID, (item.id() != null ? item.id() : UUID.randomUUID().toString()).getBytes(UTF_8));
+            h.add(CloudEventHeaders.SOURCE, sourceBytes);
+            h.add(CloudEventHeaders.TYPE, type);
+            h.add(CloudEventHeaders.TIME, time);
+            if (subject != null) {
+                h.add(CloudEventHeaders.SUBJECT, subject);
+            }
+            h.add(CloudEventHeaders.TENANT, tenant);
+            h.add(CloudEventHeaders.CONTENT_TYPE, contentType);
+            records.add(record);
+        }
+        return records;
     }
 
     /** Reads and validates a record; throws {@link InvalidEventException} if a required attribute is missing. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.dataplatform.common.topics.TopicCatalog;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,6 +43,35 @@ class CloudEventCodecTest {
         assertThat(header(record.headers().lastHeader("ce_tenant"))).isEqualTo("acme");
         assertThat(header(record.headers().lastHeader("content-type"))).isEqualTo("application/json");
         assertThat(json.readValue(record.value(), Map.class)).containsEntry("dataset", "sales").containsEntry("rowCount", 42);
+    }
+
+    @Test
+    void a_batch_encodes_each_item_exactly_as_a_single_event_would_be() {
+        EventBatch batch = new EventBatch(TopicCatalog.DATASETS_CHANGES, "DatasetUpdated", "acme", "sales",
+                List.of(new EventBatch.Item("acme.a", "id-a", new DatasetUpdated("a", 1, 10)),
+                        new EventBatch.Item("acme.b", null, new DatasetUpdated("b", 2, 20))));
+        List<ProducerRecord<String, byte[]>> records = codec.toRecords(batch, now);
+        assertThat(records).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            EventBatch.Item item = batch.items().get(i);
+            ProducerRecord<String, byte[]> got = records.get(i);
+            OutgoingEvent single = OutgoingEvent.of(TopicCatalog.DATASETS_CHANGES, "DatasetUpdated", item.key(), "acme",
+                    "sales", item.data()).withId(header(got.headers().lastHeader("ce_id")));
+            ProducerRecord<String, byte[]> expected = codec.toRecord(single, now);
+            assertThat(got.topic()).isEqualTo(expected.topic());
+            assertThat(got.key()).isEqualTo(expected.key());
+            assertThat(got.value()).isEqualTo(expected.value());
+            for (Header h : expected.headers()) {
+                assertThat(header(got.headers().lastHeader(h.key()))).as(h.key()).isEqualTo(header(h));
+            }
+            assertThat(got.headers().toArray()).hasSameSizeAs(expected.headers().toArray());
+        }
+        assertThat(header(records.get(0).headers().lastHeader("ce_id"))).isEqualTo("id-a");
+        assertThat(header(records.get(1).headers().lastHeader("ce_id"))).isNotBlank();
+        assertThatThrownBy(() -> new EventBatch(TopicCatalog.DATASETS_CHANGES, "RunStarted", "acme", null, List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new EventBatch(TopicCatalog.DATASETS_CHANGES, "DatasetUpdated", "Acme!", null,
+                List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

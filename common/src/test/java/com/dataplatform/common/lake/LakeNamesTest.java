@@ -3,6 +3,8 @@ package com.dataplatform.common.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,5 +34,26 @@ class LakeNamesTest {
     void null_is_never_a_name() {
         assertThat(LakeNames.isOrg(null)).isFalse();
         assertThat(LakeNames.isDataset(null)).isFalse();
+    }
+
+    @Test
+    void the_hand_written_check_agrees_with_the_documented_patterns_on_random_strings() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        Pattern org = Pattern.compile("[a-z][a-z0-9_]{0,30}");
+        Pattern dataset = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+        String alphabet = "abcxyz019_AZ-.; \"'é\u0000";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder s = new StringBuilder();
+            int length = random.nextInt(70);
+            for (int k = 0; k < length; k++) {
+                s.append(random.nextInt(4) == 0 ? alphabet.charAt(random.nextInt(alphabet.length()))
+                        : (char) ('a' + random.nextInt(26)));
+            }
+            String name = s.toString();
+            assertThat(LakeNames.isOrg(name)).as("seed %d: %s", seed, name).isEqualTo(org.matcher(name).matches());
+            assertThat(LakeNames.isDataset(name)).as("seed %d: %s", seed, name)
+                    .isEqualTo(dataset.matcher(name).matches());
+        }
     }
 }

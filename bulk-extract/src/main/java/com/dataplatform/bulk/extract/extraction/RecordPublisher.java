@@ -1,11 +1,11 @@
 package com.dataplatform.bulk.extract.extraction;
 
+import com.dataplatform.common.events.EventBatch;
 import com.dataplatform.common.events.EventPublisher;
 import com.dataplatform.common.events.OutgoingEvent;
 import com.dataplatform.common.topics.TopicCatalog;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,15 +26,15 @@ class RecordPublisher {
     }
 
     void publishAll(ExtractionJob job, List<ExtractedRecord> records) {
-        List<CompletableFuture<?>> sent = new ArrayList<>(records.size());
         String subject = job.id().toString();
+        List<EventBatch.Item> items = new ArrayList<>(records.size());
         for (ExtractedRecord r : records) {
             String key = r.entity() + ":" + r.id();
-            sent.add(events.publish(OutgoingEvent.of(TopicCatalog.EXTRACT_RECORDS, "RecordExtracted", key, job.org(),
-                    subject, r).withId(subject + ":" + r.version() + ":" + r.op() + ":" + key)));
+            items.add(new EventBatch.Item(key, subject + ":" + r.version() + ":" + r.op() + ":" + key, r));
         }
         try {
-            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+            events.publishAll(new EventBatch(TopicCatalog.EXTRACT_RECORDS, "RecordExtracted", job.org(), subject,
+                    items)).get(2, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing", e);
