@@ -54,7 +54,6 @@ class KafkaInvalidationIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(api.get("/p/sales", f.org).body()).contains("data-label=\"north\" data-value=\"100\"",
                         "class=\"kpi-value\" data-value=\"105\""));
-        // another org's dataset of the same name is not touched by this event
     }
 
     @Test

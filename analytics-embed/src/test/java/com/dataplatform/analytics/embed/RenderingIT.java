@@ -151,6 +151,21 @@ class RenderingIT {
     }
 
     @Test
+    void a_forged_token_for_an_org_without_a_key_is_refused_and_creates_no_key() {
+        String unknownOrg = "forged" + Long.toString(System.nanoTime(), 36);
+        String header = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"org\":\"" + unknownOrg
+                + "\",\"page\":\"" + f.page + "\"}").getBytes(StandardCharsets.UTF_8));
+        String forged = header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(new byte[32]);
+        assertThat(api.get("/p/sales?token=" + forged, null).statusCode()).isEqualTo(401);
+        assertThat(api.get("/api/embeds/" + f.bar + "/data?token=" + forged, null).statusCode()).isEqualTo(401);
+        assertThat(jdbc.sql("select count(*) from org_key where org = :o").param("o", unknownOrg)
+                .query(Integer.class).single()).isZero();
+    }
+
+    @Test
     void a_token_is_refreshed_before_expiry_with_the_same_filters_but_not_after() {
         String token = f.token(api, Map.of("region", "south"), 60);
         HttpResponse<String> r = api.send("POST", "/api/tokens/refresh", null, Map.of("token", token));

@@ -72,7 +72,9 @@ public class EmbedTokens {
             if (!LakeNames.isOrg(org)) {
                 throw new TokenRejected("token has no valid org", false);
             }
-            if (!jwt.verify(new MACVerifier(keys.keyOf(org)))) {
+            byte[] key = keys.existingKeyOf(org)
+                    .orElseThrow(() -> new TokenRejected("token signature is invalid", false));
+            if (!jwt.verify(new MACVerifier(key))) {
                 throw new TokenRejected("token signature is invalid", false);
             }
             if (!ISSUER.equals(claims.getIssuer()) || claims.getAudience() == null

@@ -200,11 +200,30 @@ public final class CalDavClient {
         }
     }
 
+    /**
+     * Every request stays on the system's own origin (scheme, host and port of the base URL): hrefs come from the
+     * server, and an absolute href naming another host must not receive the system's credentials. Then the SSRF
+     * guard decides.
+     */
     private void guardOrThrow(URI uri) {
+        if (!sameOrigin(base, uri)) {
+            throw new CalDavException("refused " + uri + ": not on the calendar system's origin " + base.getScheme()
+                    + "://" + base.getAuthority());
+        }
         OutboundUrlGuard.Decision d = guard.check(uri);
         if (!d.allowed()) {
             throw new CalDavException("refused outbound call to " + uri + ": " + d.reason());
         }
+    }
+
+    static boolean sameOrigin(URI base, URI uri) {
+        return uri.getScheme() != null && uri.getScheme().equalsIgnoreCase(base.getScheme())
+                && uri.getHost() != null && uri.getHost().equalsIgnoreCase(base.getHost())
+                && port(uri) == port(base) && uri.getRawUserInfo() == null;
+    }
+
+    private static int port(URI u) {
+        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
     private static void expect(HttpResponse<String> r, int status, String what) {

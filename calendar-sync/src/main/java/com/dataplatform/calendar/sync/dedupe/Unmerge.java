@@ -33,17 +33,33 @@ public class Unmerge {
         this.json = json;
     }
 
+    /**
+     * Undoes the latest merge into the event (restoring the event as it was before that merge and splitting the
+     * merged copy out again). The event row is locked first, so an ingestion merging into it concurrently waits; an
+     * older merge cannot be undone while later ones stand (409), since restoring its before-state would drop them.
+     */
     @Transactional
     public Map<String, Object> undo(String org, UUID eventId, Long mergeId) {
-        if (events.load(org, eventId).isEmpty()) {
+        if (jdbc.sql("select id from unified_event where org = ? and id = ? for update").params(org, eventId)
+                .query(UUID.class).optional().isEmpty()) {
             throw ApiException.notFound("event", eventId);
         }
         Map<String, Object> merge = jdbc.sql("""
                 select id, merged_uid, reason, before_data::text as before, incoming_data::text as incoming
-                from event_merge where org = ? and unified_event_id = ? and undone_at is null and (?::bigint is null or id = ?)
+                from event_merge where org = ? and unified_event_id = ? and undone_at is null
                 order by id desc limit 1 for update""")
-                .params(org, eventId, mergeId, mergeId).query().listOfRows().stream().findFirst()
+                .params(org, eventId).query().listOfRows().stream().findFirst()
                 .orElseThrow(() -> ApiException.notFound("merge", mergeId == null ? eventId : mergeId));
+        if (mergeId != null && ((Number) merge.get("id")).longValue() != mergeId) {
+            boolean standing = jdbc.sql("select count(*) from event_merge where org = ? and unified_event_id = ?"
+                    + " and id = ? and undone_at is null").params(org, eventId, mergeId).query(Integer.class)
+                    .single() > 0;
+            if (!standing) {
+                throw ApiException.notFound("merge", mergeId);
+            }
+            throw ApiException.conflict("mergeId", "merge " + mergeId + " has later merges into this event; undo "
+                    + merge.get("id") + " first");
+        }
         long id = ((Number) merge.get("id")).longValue();
         String mergedUid = (String) merge.get("merged_uid");
         events.replace(org, eventId, json.readValue((String) merge.get("before"), UnifiedEvent.class));

@@ -15,10 +15,13 @@ import com.dataplatform.calendar.sync.unified.UnifiedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,46 +79,63 @@ public class WriteBack {
         }
     }
 
-    /** Works off every due outbox row; returns how many events were handled. */
+    /**
+     * Works off every due outbox row; returns how many rows were handled. Rows are claimed in a short transaction
+     * that leases them (a crashed node's lease runs out and another node retries); each event is then written in its
+     * own transaction, and a failure is recorded in yet another, so one bad event neither rolls back the others nor
+     * blocks the queue.
+     */
     public int drain() {
         int total = 0;
         while (true) {
-            Integer n = tx.execute(status -> {
-                List<Job> jobs = jdbc.sql("""
-                        select id, org, unified_event_id, attempts from writeback_outbox where available_at <= now()
-                        order by id limit ? for update skip locked""").param(BATCH)
-                        .query((rs, i) -> new Job(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getInt(4)))
-                        .list();
-                java.util.Set<UUID> done = new java.util.HashSet<>();
-                for (Job job : jobs) {
-                    if (done.add(job.eventId())) {
-                        handle(job);
-                    } else {
-                        jdbc.sql("delete from writeback_outbox where id = ?").param(job.id()).update();
-                    }
-                }
-                return jobs.size();
-            });
-            if (n == null || n == 0) {
+            List<Job> jobs = tx.execute(status -> claim());
+            if (jobs == null || jobs.isEmpty()) {
                 return total;
             }
-            total += n;
+            for (Job job : jobs) {
+                try {
+                    tx.executeWithoutResult(status -> {
+                        write(job.org(), job.eventId());
+                        jdbc.sql("delete from writeback_outbox where id = ?").param(job.id()).update();
+                    });
+                } catch (RuntimeException e) {
+                    failed(job, e);
+                }
+            }
+            total += jobs.size();
         }
     }
 
-    private void handle(Job job) {
-        try {
-            write(job.org(), job.eventId());
-            jdbc.sql("delete from writeback_outbox where id = ?").param(job.id()).update();
-        } catch (RuntimeException e) {
-            metrics.counter("calendar.writeback.failures").increment();
-            int attempts = job.attempts() + 1;
-            jdbc.sql("""
-                    update writeback_outbox set attempts = ?, last_error = ?,
-                           available_at = now() + make_interval(secs => least(300, power(2, ?)))
-                    where id = ?""").params(attempts, String.valueOf(e.getMessage()), attempts, job.id()).update();
-            log.info("write-back of {} failed (attempt {}): {}", job.eventId(), attempts, e.toString());
+    private List<Job> claim() {
+        List<Job> due = jdbc.sql("""
+                select id, org, unified_event_id, attempts from writeback_outbox where available_at <= now()
+                order by id limit ? for update skip locked""").param(BATCH)
+                .query((rs, i) -> new Job(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getInt(4)))
+                .list();
+        Set<UUID> seen = new HashSet<>();
+        List<Job> kept = new ArrayList<>();
+        for (Job job : due) {
+            if (seen.add(job.eventId())) {
+                kept.add(job);
+            } else { // the first row of the event writes its latest state
+                jdbc.sql("delete from writeback_outbox where id = ?").param(job.id()).update();
+            }
         }
+        if (!kept.isEmpty()) {
+            jdbc.sql("update writeback_outbox set available_at = now() + interval '2 minutes' where id = any(?)")
+                    .param(kept.stream().map(Job::id).toArray(Long[]::new)).update();
+        }
+        return kept;
+    }
+
+    private void failed(Job job, RuntimeException e) {
+        metrics.counter("calendar.writeback.failures").increment();
+        int attempts = job.attempts() + 1;
+        tx.executeWithoutResult(status -> jdbc.sql("""
+                update writeback_outbox set attempts = ?, last_error = ?,
+                       available_at = now() + make_interval(secs => least(300, power(2, ?)))
+                where id = ?""").params(attempts, String.valueOf(e.getMessage()), attempts, job.id()).update());
+        log.info("write-back of {} failed (attempt {}): {}", job.eventId(), attempts, e.toString());
     }
 
     private void write(String org, UUID eventId) {

@@ -1,5 +1,7 @@
 package com.dataplatform.calendar.sync.caldav;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One real Radicale CalDAV server per test JVM (Debian's /usr/bin/radicale), on a free loopback port with a temp
@@ -67,25 +69,18 @@ public final class Radicale {
             Process p = new ProcessBuilder(binary.toString(), "-C", config.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("radicale.log").toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
-            Instant deadline = Instant.now().plusSeconds(30);
-            while (true) {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                    break;
-                } catch (IOException notYet) {
-                    if (!p.isAlive() || Instant.now().isAfter(deadline)) {
-                        throw new IllegalStateException("radicale did not start: " + Files.readString(dir.resolve("radicale.log")));
-                    }
-                    Thread.onSpinWait();
-                    Thread.sleep(50);
-                }
+            try {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> listening(port) || !p.isAlive());
+            } catch (ConditionTimeoutException e) {
+                throw new IllegalStateException("radicale did not start: " + Files.readString(dir.resolve("radicale.log")));
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("radicale exited: " + Files.readString(dir.resolve("radicale.log")));
             }
             return new Radicale(port, p);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start radicale", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
@@ -131,5 +126,14 @@ public final class Radicale {
 
     public boolean alive() {
         return process.isAlive();
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 }
