@@ -22,7 +22,7 @@ public class AreaData {
     private final LakeReader lake;
     private final ResultCache cache;
     private final Executor executor;
-    private final Map<ResultCache.Key, CompletableFuture<QueryResult>> inFlight = new ConcurrentHashMap<>();
+    private final Map<InFlight, CompletableFuture<QueryResult>> inFlight = new ConcurrentHashMap<>();
 
     public AreaData(LakeReader lake, ResultCache cache, Executor executor) {
         this.lake = lake;
@@ -43,17 +43,22 @@ public class AreaData {
         if (hit != null) {
             return CompletableFuture.completedFuture(hit);
         }
-        return inFlight.computeIfAbsent(key, k -> {
-            String dataset = ResultCache.dataset(area.org(), area.spec().dataset());
-            long generation = cache.generation(dataset);
-            CompletableFuture<QueryResult> f = CompletableFuture.supplyAsync(() -> {
-                QueryResult r = lake.run(plan(area, filters));
-                cache.put(k, dataset, generation, r);
-                return r;
-            }, executor);
-            f.whenComplete((r, e) -> inFlight.remove(k, f));
-            return f;
-        });
+        // requests share a running query only within one dataset generation: one that arrives after an
+        // invalidation starts its own instead of joining a query that may read the old rows
+        String dataset = ResultCache.dataset(area.org(), area.spec().dataset());
+        long generation = cache.generation(dataset);
+        InFlight flight = new InFlight(key, generation);
+        CompletableFuture<QueryResult> f = inFlight.computeIfAbsent(flight, k -> CompletableFuture.supplyAsync(() -> {
+            QueryResult r = lake.run(plan(area, filters));
+            cache.put(key, dataset, generation, r);
+            return r;
+        }, executor));
+        // registered outside computeIfAbsent: a future that is already complete runs this at once
+        f.whenComplete((r, e) -> inFlight.remove(flight, f));
+        return f;
+    }
+
+    private record InFlight(ResultCache.Key key, long generation) {
     }
 
     private SqlQuery plan(Area area, Map<String, String> filters) {

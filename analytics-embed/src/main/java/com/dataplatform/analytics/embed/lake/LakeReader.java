@@ -65,7 +65,10 @@ public class LakeReader implements DisposableBean {
                 where table_schema = ? and table_name = ? order by ordinal_position""")
                 .params(LakeNames.schemaOf(org), dataset)
                 .query((rs, i) -> new LakeColumn(rs.getString(1), ColumnType.fromPostgres(rs.getString(2))))
-                .list().forEach(col -> cols.put(col.name(), col));
+                .list().stream()
+                // a column whose name cannot be quoted safely is not offered (nor can metadata name it)
+                .filter(col -> col.name().indexOf('"') < 0 && col.name().indexOf('\u0000') < 0)
+                .forEach(col -> cols.put(col.name(), col));
         return cols.isEmpty() ? Optional.empty() : Optional.of(cols);
     }
 

@@ -40,6 +40,9 @@ public final class Html {
         if (v == null) {
             return "—";
         }
+        if ((v instanceof Double x && !Double.isFinite(x)) || (v instanceof Float y && !Float.isFinite(y))) {
+            return v.toString(); // NaN, Infinity: shown as such, not a failed page
+        }
         if (v instanceof Number n) {
             BigDecimal d = n instanceof BigDecimal b ? b : new BigDecimal(n.toString());
             if (d.scale() > 2) {
@@ -52,7 +55,7 @@ public final class Html {
     }
 
     public static double number(Object v) {
-        if (v instanceof Number n) {
+        if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
             return n.doubleValue();
         }
         return 0;

@@ -21,6 +21,9 @@ class HtmlTest {
         assertThat(Html.format(new BigDecimal("2.5000"))).isEqualTo("2.5");
         assertThat(Html.format(2.0 / 3)).isEqualTo("0.67");
         assertThat(Html.format(null)).isEqualTo("—");
+        assertThat(Html.format(Double.NaN)).isEqualTo("NaN");
+        assertThat(Html.format(Double.POSITIVE_INFINITY)).isEqualTo("Infinity");
+        assertThat(Html.number(Double.NaN)).isZero();
     }
 
     @Test
