@@ -2,6 +2,7 @@ package com.dataplatform.common.web;
 
 import jakarta.validation.ConstraintViolationException;
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +55,32 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 || e instanceof org.springframework.security.core.AuthenticationException) {
             throw e; // let Spring Security's handlers answer 401/403
         }
+        if (unstorableText(e)) {
+            // input the database cannot hold (a NUL character, an unconvertible one): the caller's data, not a bug
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "The request contains characters that cannot be stored (such as NUL).");
+            problem.setTitle("Bad Request");
+            problem.setProperty("field", "body");
+            return handleExceptionInternal(e, problem, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
+        }
         log.error("Unhandled error", e);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "An unexpected error occurred; it has been logged with this request's X-Request-Id.");
         return handleExceptionInternal(e, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+    }
+
+    /**
+     * PostgreSQL's SQLSTATE 22P05 (untranslatable character, e.g. {@code \\u0000} in jsonb) and 22021 (character not
+     * in repertoire, e.g. a NUL byte in text) anywhere in the cause chain.
+     */
+    static boolean unstorableText(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s && ("22P05".equals(s.getSQLState())
+                    || "22021".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

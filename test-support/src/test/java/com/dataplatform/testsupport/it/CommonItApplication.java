@@ -37,6 +37,12 @@ public class CommonItApplication {
     @RestController
     static class WidgetController {
 
+        private final JdbcClient jdbc;
+
+        WidgetController(JdbcClient jdbc) {
+            this.jdbc = jdbc;
+        }
+
         @PostMapping("/api/widgets")
         @ResponseStatus(HttpStatus.CREATED)
         Map<String, Object> create(@Valid @RequestBody WidgetRequest request, SuitePrincipal principal) {
@@ -51,6 +57,13 @@ public class CommonItApplication {
         @GetMapping("/api/whoami")
         SuitePrincipal whoami(SuitePrincipal principal) {
             return principal;
+        }
+
+        @PostMapping("/api/notes")
+        Map<String, Object> note(@RequestBody String body) {
+            // stores the body as jsonb and as text: PostgreSQL refuses NUL characters in both
+            return Map.of("stored", jdbc.sql("select cast(:b as jsonb)::text || cast(:t as text)")
+                    .param("b", body).param("t", body).query(String.class).single().length());
         }
 
         @GetMapping("/api/boom")

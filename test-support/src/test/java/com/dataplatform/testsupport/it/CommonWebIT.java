@@ -101,6 +101,17 @@ class CommonWebIT {
     }
 
     @Test
+    void text_the_database_cannot_store_is_a_400_problem_naming_the_body() throws Exception {
+        HttpResponse<String> ok = send("POST", "/api/notes", "application/json",
+                HttpRequest.BodyPublishers.ofString("{\"a\": \"fine\"}"));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        HttpResponse<String> nul = send("POST", "/api/notes", "application/json",
+                HttpRequest.BodyPublishers.ofString("{\"a\": \"x\\u0000y\"}"));
+        problem(nul, 400);
+        assertThat(nul.body()).contains("\"field\":\"body\"");
+    }
+
+    @Test
     void unexpected_errors_are_500_without_internals() throws Exception {
         HttpResponse<String> r = send("GET", "/api/boom", null, HttpRequest.BodyPublishers.noBody());
         problem(r, 500);
