@@ -1,6 +1,7 @@
 package com.dataplatform.ci.deploy.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,9 @@ class ProcessRuntimeTest {
     void a_run_over_its_timeout_is_killed_with_everything_it_started() throws Exception {
         ProcessRuntime runtime = new ProcessRuntime("", Optional.empty());
         RunningApp run = runtime.start(spec("sleep 60 & sleep 60; wait", Duration.ofSeconds(1)));
-        Thread.sleep(300);
+        // both sleeps started (the shell waits on them)
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                ProcessHandle.of(run.pid()).orElseThrow().descendants().count() >= 2);
         var children = ProcessHandle.of(run.pid()).orElseThrow().descendants().toList();
         assertThat(children).isNotEmpty();
         RunningApp.Outcome outcome = run.await();
