@@ -14,6 +14,7 @@ import com.dataplatform.testsupport.SuitePostgres;
 import com.dataplatform.testsupport.TestJwts;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
@@ -194,11 +195,13 @@ class HandoffCheckerIT {
     private static String inFlight(String id) throws Exception {
         SuitePostgres.Connection pg = SuitePostgres.get();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
-                Statement st = c.createStatement();
-                var rs = st.executeQuery("select chunks_done || ',' || (chunk_version is not null)"
-                        + " from bulk_extract.extraction_job where id = '" + UUID.fromString(id) + "'")) {
-            rs.next();
-            return rs.getString(1);
+                PreparedStatement ps = c.prepareStatement("select chunks_done || ',' || (chunk_version is not null)"
+                        + " from bulk_extract.extraction_job where id = ?")) {
+            ps.setObject(1, UUID.fromString(id));
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
         }
     }
 

@@ -15,7 +15,7 @@ import com.dataplatform.ci.deploy.lifecycle.Rollback;
 import com.dataplatform.ci.deploy.lifecycle.RunEnvironment;
 import com.dataplatform.ci.deploy.lifecycle.VersionStore;
 import com.dataplatform.ci.deploy.outbox.Outbox;
-import com.dataplatform.ci.deploy.outbox.OutboxRelay;
+import com.dataplatform.ci.deploy.outbox.ScheduledOutboxRelay;
 import com.dataplatform.ci.deploy.runtime.AppRuntime;
 import com.dataplatform.ci.deploy.runtime.CgroupMemory;
 import com.dataplatform.ci.deploy.runtime.DockerRuntime;
@@ -52,8 +52,9 @@ class DeployConfiguration {
     }
 
     @Bean
-    OutboxRelay outboxRelay(JdbcClient jdbc, TransactionTemplate tx, EventPublisher publisher, JsonMapper json) {
-        return new OutboxRelay(jdbc, tx, publisher, json);
+    ScheduledOutboxRelay outboxRelay(JdbcClient jdbc, TransactionTemplate tx, EventPublisher publisher,
+            JsonMapper json) {
+        return new ScheduledOutboxRelay(jdbc, tx, publisher, json);
     }
 
     @Bean

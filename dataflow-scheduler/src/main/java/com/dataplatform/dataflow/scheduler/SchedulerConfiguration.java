@@ -16,7 +16,7 @@ import com.dataplatform.dataflow.scheduler.execution.RunExecutor;
 import com.dataplatform.dataflow.scheduler.observability.DispatchMetrics;
 import com.dataplatform.dataflow.scheduler.observability.DispatcherHealthIndicator;
 import com.dataplatform.dataflow.scheduler.outbox.Outbox;
-import com.dataplatform.dataflow.scheduler.outbox.OutboxRelay;
+import com.dataplatform.dataflow.scheduler.outbox.ScheduledOutboxRelay;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
@@ -42,8 +42,9 @@ class SchedulerConfiguration {
     }
 
     @Bean
-    OutboxRelay outboxRelay(JdbcClient jdbc, TransactionTemplate tx, EventPublisher publisher, JsonMapper json) {
-        return new OutboxRelay(jdbc, tx, publisher, json);
+    ScheduledOutboxRelay outboxRelay(JdbcClient jdbc, TransactionTemplate tx, EventPublisher publisher,
+            JsonMapper json) {
+        return new ScheduledOutboxRelay(jdbc, tx, publisher, json);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package com.dataplatform.bulk.extract.support;
 
+import com.dataplatform.common.lake.LakeNames;
 import com.dataplatform.testsupport.SuitePostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -84,7 +85,7 @@ public final class Writers implements AutoCloseable {
                     String key = entity + ":" + id(entity, i);
                     if (random.nextInt(100) < 25) {
                         try (PreparedStatement ps = c.prepareStatement(
-                                "delete from bulk_extract.\"" + entity + "\" where org = ? and id = ?")) {
+                                "delete from bulk_extract." + LakeNames.quote(entity) + " where org = ? and id = ?")) {
                             ps.setString(1, o);
                             ps.setString(2, id(entity, i));
                             if (ps.executeUpdate() > 0 && main) {
@@ -93,8 +94,8 @@ public final class Writers implements AutoCloseable {
                         }
                     } else {
                         long n = main ? nextW(key, pending) : 1;
-                        try (PreparedStatement ps = c.prepareStatement("insert into bulk_extract.\"" + entity
-                                + "\" (org, id, user_id, payload) values (?, ?, ?, ?::jsonb) on conflict (org, id) do"
+                        try (PreparedStatement ps = c.prepareStatement("insert into bulk_extract." + LakeNames.quote(entity)
+                                + " (org, id, user_id, payload) values (?, ?, ?, ?::jsonb) on conflict (org, id) do"
                                 + " update set payload = excluded.payload, updated_at = now()")) {
                             ps.setString(1, o);
                             ps.setString(2, id(entity, i));

@@ -7,7 +7,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Appends a {@code deploy.events} event inside the caller's transaction: the event exists if and only if the state
- * change it announces committed. {@link OutboxRelay} sends it later with the stored id as {@code ce_id}.
+ * change it announces committed. {@link com.dataplatform.common.events.OutboxRelay} sends it later with the stored id as {@code ce_id}.
  */
 public class Outbox {
 

@@ -8,7 +8,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Appends events to the outbox table inside the caller's transaction: an event exists if and only if the change
- * it announces committed. {@link OutboxRelay} sends it later with the stored id as {@code ce_id}.
+ * it announces committed. {@link com.dataplatform.common.events.OutboxRelay} sends it later with the stored id as {@code ce_id}.
  */
 public class Outbox {
 

@@ -2,6 +2,7 @@ package com.dataplatform.dataflow.scheduler.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.dataplatform.common.events.OutboxRelay;
 import com.dataplatform.common.topics.TopicCatalog;
 import com.dataplatform.dataflow.scheduler.ApiTestBase;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,5 @@
-package com.dataplatform.ci.deploy.outbox;
+package com.dataplatform.common.events;
 
-import com.dataplatform.common.events.EventPublisher;
-import com.dataplatform.common.events.OutgoingEvent;
 import com.dataplatform.common.topics.TopicCatalog;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,14 +7,18 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends outbox rows in id order and deletes them once Kafka acknowledged them. Rows are locked with
- * {@code FOR UPDATE SKIP LOCKED}, so instances relay disjoint batches; a crash between send and delete re-sends with
- * the same {@code ce_id} (at-least-once, consumers dedupe by id).
+ * Sends outbox rows in id order and deletes them once Kafka acknowledged all of them. Rows are locked with
+ * {@code FOR UPDATE SKIP LOCKED} so several instances relay disjoint batches. A crash after the send but before
+ * the delete re-sends the same rows with the same {@code ce_id} (at-least-once; consumers dedupe by ce_id); a
+ * rolled-back business transaction never wrote a row, so no event is invented.
+ * <p>
+ * Reads the {@code outbox} table of the connection's schema (columns id, event_id, topic, type, key, tenant, subject,
+ * payload); a service schedules {@link #relayPending()} at its own interval.
  */
 public class OutboxRelay {
 
@@ -38,10 +40,10 @@ public class OutboxRelay {
         this.json = json;
     }
 
-    @Scheduled(fixedDelayString = "${ci-deploy.outbox-interval:200ms}")
-    public void relay() {
+    /** Sends everything pending, batch after batch; a failure is logged and retried on the next call. */
+    public void relayPending() {
         try {
-            while (relayBatch(200) == 200) {
+            while (relayBatch(500) == 500) {
                 // keep draining
             }
         } catch (RuntimeException e) {
@@ -49,17 +51,24 @@ public class OutboxRelay {
         }
     }
 
+    /** Sends one batch; returns how many rows were sent. */
     public int relayBatch(int limit) {
         Integer sent = tx.execute(status -> {
             List<Row> rows = jdbc.sql("""
                     select id, event_id::text, topic, type, key, tenant, subject, payload::text from outbox
-                    order by id limit :limit for update skip locked""").param("limit", limit).query(Row.class).list();
+                    order by id limit :limit for update skip locked""")
+                    .param("limit", limit).query(Row.class).list();
             if (rows.isEmpty()) {
                 return 0;
             }
-            CompletableFuture<?>[] futures = rows.stream().map(r -> publisher.publish(OutgoingEvent.of(
-                    TopicCatalog.byName(r.topic()).orElseThrow(), r.type(), r.key(), r.tenant(), r.subject(),
-                    json.readTree(r.payload())).withId(r.eventId()))).toArray(CompletableFuture[]::new);
+            CompletableFuture<?>[] futures = new CompletableFuture<?>[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                Row r = rows.get(i);
+                JsonNode data = json.readTree(r.payload());
+                OutgoingEvent event = OutgoingEvent.of(TopicCatalog.byName(r.topic()).orElseThrow(), r.type(),
+                        r.key(), r.tenant(), r.subject(), data).withId(r.eventId());
+                futures[i] = publisher.publish(event);
+            }
             try {
                 CompletableFuture.allOf(futures).get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
