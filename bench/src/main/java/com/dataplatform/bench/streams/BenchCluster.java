@@ -10,7 +10,7 @@ import com.dataplatform.stream.distributor.node.DistributorNode;
 import com.dataplatform.stream.distributor.node.DistributorSettings;
 import com.dataplatform.stream.distributor.node.OwnershipEvents;
 import com.dataplatform.stream.distributor.stream.Destination;
-import com.dataplatform.stream.distributor.stream.SecretSeal;
+import com.dataplatform.common.security.SecretSeal;
 import com.dataplatform.stream.distributor.stream.Source;
 import com.dataplatform.stream.distributor.stream.Stream;
 import com.dataplatform.stream.distributor.stream.StreamStore;
@@ -106,7 +106,7 @@ final class BenchCluster implements AutoCloseable {
     Stream addStream(String name, String sourceTopic, Destination destination, Map<Integer, Long> start) {
         String checkpoint = start.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue())
                 .collect(Collectors.joining(",", "{", "}"));
-        return new StreamStore(jdbc, new SecretSeal(SECRETS_KEY)).insert(ORG, name, new Source(sourceTopic, null), destination, checkpoint)
+        return new StreamStore(jdbc, new SecretSeal(SECRETS_KEY, "bench key")).insert(ORG, name, new Source(sourceTopic, null), destination, checkpoint)
                 .orElseThrow();
     }
 

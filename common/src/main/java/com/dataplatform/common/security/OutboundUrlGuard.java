@@ -81,6 +81,32 @@ public final class OutboundUrlGuard {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
+        return checkHost(host);
+    }
+
+    /**
+     * The addresses of {@code host} if every one of them is allowed, for an HTTP client's DNS hook (e.g. Apache
+     * HttpClient's {@code DnsResolver}), so the client connects to exactly the addresses this guard approved and a
+     * DNS answer that changes between the check and the connect (DNS rebinding) is checked again, not trusted.
+     *
+     * @throws UnknownHostException if the host does not resolve or an address is refused (the message says why)
+     */
+    public InetAddress[] resolveAllowed(String host) throws UnknownHostException {
+        String h = host == null ? "" : host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.isBlank()) {
+            throw new UnknownHostException("no host");
+        }
+        Decision decision = checkHost(h);
+        if (!decision.allowed()) {
+            throw new UnknownHostException(decision.reason());
+        }
+        return decision.addresses().toArray(InetAddress[]::new);
+    }
+
+    private Decision checkHost(String host) {
         boolean hostAllowlisted = allowedHosts.contains(host);
         if (!hostAllowlisted && METADATA_HOSTS.contains(host)) {
             return refuse("cloud metadata host " + host + " is not allowed");

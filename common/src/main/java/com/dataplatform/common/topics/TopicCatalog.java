@@ -44,8 +44,8 @@ public final class TopicCatalog {
     public static final Topic EMBED_VIEWS = new Topic("embed.views", ANALYTICS_EMBED, "page id",
             List.of("EmbedViewed"), Set.of(), 3, WEEK, "Every render of an embed area.");
     public static final Topic DEPLOY_EVENTS = new Topic("deploy.events", CI_DEPLOY, "app name",
-            List.of("VersionAssembled", "CandidateDeployed", "TestsPassed", "TestsFailed", "VersionPromoted",
-                    "RolledBack"),
+            List.of("VersionAssembled", "CandidateDeployed", "TestsPassed", "TestsFailed", "VersionFailed",
+                    "VersionPromoted", "RolledBack"),
             Set.of(DATAFLOW_SCHEDULER), 3, WEEK, "Pipeline stages of data-lake app versions.");
 
     private static final List<Topic> ALL = List.of(DATAFLOW_COMMANDS, DATAFLOW_RUNS, DATASETS_CHANGES,

@@ -1,6 +1,7 @@
 package com.dataplatform.common.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -70,5 +71,28 @@ class OutboundUrlGuardTest {
     void an_allowed_decision_carries_the_vetted_addresses_to_connect_to() {
         assertThat(strict.check("https://hooks.example.com/").addresses()).extracting(InetAddress::getHostAddress)
                 .containsExactly("93.184.216.34");
+    }
+
+    @Test
+    void the_dns_hook_answers_only_with_approved_addresses_and_checks_every_lookup_again() throws Exception {
+        Map<String, String> answers = new java.util.HashMap<>(Map.of("flip.example.com", "93.184.216.34"));
+        OutboundUrlGuard guard = new OutboundUrlGuard(List.of(), host -> {
+            String ip = answers.get(host);
+            if (ip == null) {
+                throw new UnknownHostException(host);
+            }
+            return new InetAddress[] {InetAddress.getByName(ip)};
+        });
+        assertThat(guard.resolveAllowed("FLIP.example.com")).extracting(InetAddress::getHostAddress)
+                .containsExactly("93.184.216.34");
+        answers.put("flip.example.com", "127.0.0.1"); // the DNS answer changes after the URL was approved
+        assertThatThrownBy(() -> guard.resolveAllowed("flip.example.com"))
+                .isInstanceOf(UnknownHostException.class).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> guard.resolveAllowed("metadata.google.internal"))
+                .isInstanceOf(UnknownHostException.class).hasMessageContaining("metadata");
+        assertThatThrownBy(() -> guard.resolveAllowed("nowhere.example.com")).isInstanceOf(UnknownHostException.class);
+        assertThatThrownBy(() -> guard.resolveAllowed("")).isInstanceOf(UnknownHostException.class);
+        assertThat(new OutboundUrlGuard(List.of("127.0.0.0/8"), OutboundUrlGuardTest::resolve)
+                .resolveAllowed("receiver.test")).extracting(InetAddress::getHostAddress).containsExactly("127.0.0.1");
     }
 }

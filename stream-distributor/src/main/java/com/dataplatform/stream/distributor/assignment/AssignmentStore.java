@@ -1,7 +1,7 @@
 package com.dataplatform.stream.distributor.assignment;
 
 import com.dataplatform.stream.distributor.stream.Destination;
-import com.dataplatform.stream.distributor.stream.SecretSeal;
+import com.dataplatform.common.security.SecretSeal;
 import com.dataplatform.stream.distributor.stream.Source;
 import com.dataplatform.stream.distributor.stream.Stream;
 import com.dataplatform.stream.distributor.stream.StreamStatus;

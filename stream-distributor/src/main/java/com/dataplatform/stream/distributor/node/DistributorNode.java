@@ -15,7 +15,6 @@ import com.dataplatform.stream.distributor.delivery.StreamWorker;
 import com.dataplatform.stream.distributor.delivery.WebhookClient;
 import com.dataplatform.stream.distributor.observability.DistributorMetrics;
 import com.dataplatform.stream.distributor.stream.Destination;
-import com.dataplatform.stream.distributor.stream.SecretSeal;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -79,7 +78,7 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
         this.guard = guard;
         this.json = json;
         this.events = events;
-        this.store = new AssignmentStore(jdbc, json, id, settings.leaseTtl(), new SecretSeal(settings.secretsKey()));
+        this.store = new AssignmentStore(jdbc, json, id, settings.leaseTtl(), settings.secretSeal());
         this.registry = new NodeRegistry(jdbc, settings.leaseTtl());
         this.metrics = new DistributorMetrics(meters, id, owned::size,
                 () -> owned.values().stream().mapToLong(StreamWorker::lag).sum());

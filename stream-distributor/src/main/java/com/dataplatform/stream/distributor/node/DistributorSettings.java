@@ -1,5 +1,6 @@
 package com.dataplatform.stream.distributor.node;
 
+import com.dataplatform.common.security.SecretSeal;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -55,6 +56,15 @@ public record DistributorSettings(
     public String toString() {
         return "DistributorSettings[nodeId=" + nodeId + ", leaseTtl=" + leaseTtl + ", pollInterval=" + pollInterval
                 + ", probeInterval=" + probeInterval + ", failureThreshold=" + failureThreshold + ", secretsKey=***]";
+    }
+
+    /** How an operator sets {@link #secretsKey()}, for the message when it is missing or malformed. */
+    public static final String SECRETS_KEY_NAME =
+            "stream-distributor.secrets-key (env STREAM_DISTRIBUTOR_SECRETS_KEY)";
+
+    /** The seal for webhook secrets at rest, keyed by {@link #secretsKey()}. */
+    public SecretSeal secretSeal() {
+        return new SecretSeal(secretsKey, SECRETS_KEY_NAME);
     }
 
     /** The defaults, for code that runs a node without Spring (benchmarks); {@code secretsKey} seals secrets. */

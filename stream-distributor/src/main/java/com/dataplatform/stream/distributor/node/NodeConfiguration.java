@@ -2,7 +2,7 @@ package com.dataplatform.stream.distributor.node;
 
 import com.dataplatform.common.events.EventPublisher;
 import com.dataplatform.common.security.OutboundUrlGuard;
-import com.dataplatform.stream.distributor.stream.SecretSeal;
+import com.dataplatform.common.security.SecretSeal;
 import com.dataplatform.stream.distributor.stream.StreamRegistrar;
 import com.dataplatform.stream.distributor.stream.StreamStore;
 import com.dataplatform.stream.distributor.stream.TopicAdmin;
@@ -57,7 +57,7 @@ class NodeConfiguration {
 
     @Bean
     SecretSeal secretSeal(DistributorSettings settings) {
-        return new SecretSeal(settings.secretsKey());
+        return settings.secretSeal();
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package com.dataplatform.stream.distributor.stream;
 
+import com.dataplatform.common.security.SecretSeal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
