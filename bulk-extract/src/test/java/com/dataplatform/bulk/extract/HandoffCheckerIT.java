@@ -6,19 +6,15 @@ import static org.awaitility.Awaitility.await;
 import com.dataplatform.bulk.extract.extraction.SnapshotProbe;
 import com.dataplatform.bulk.extract.support.HandoffChecker;
 import com.dataplatform.bulk.extract.support.Http;
+import com.dataplatform.bulk.extract.support.Nodes;
 import com.dataplatform.bulk.extract.support.RecordsReader;
 import com.dataplatform.bulk.extract.support.RecordsReader.Rec;
 import com.dataplatform.bulk.extract.support.Writers;
-import com.dataplatform.testsupport.SuiteKafka;
 import com.dataplatform.testsupport.SuitePostgres;
-import com.dataplatform.testsupport.TestJwts;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -47,58 +41,11 @@ class HandoffCheckerIT {
     private static final Set<String> GROUP = Set.of("u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8");
 
     static ConfigurableApplicationContext startNode(SnapshotProbe probe) {
-        SuitePostgres.Connection pg = SuitePostgres.get();
-        Map<String, Object> p = new HashMap<>();
-        p.put("spring.datasource.url", pg.jdbcUrl());
-        p.put("spring.datasource.username", pg.username());
-        p.put("spring.datasource.password", pg.password());
-        p.put("spring.kafka.bootstrap-servers", SuiteKafka.bootstrapServers());
-        p.put("spring.security.oauth2.resourceserver.jwt.public-key-location",
-                "file:" + TestJwts.publicKeyPem().toAbsolutePath());
-        p.put("server.port", "0");
-        p.put("bulk-extract.lease", "3s");
-        p.put("bulk-extract.claim-interval", "200ms");
-        SpringApplicationBuilder b = new SpringApplicationBuilder(BulkExtractApplication.class);
-        if (probe != null) {
-            b.initializers(ctx -> ((GenericApplicationContext) ctx).registerBean(SnapshotProbe.class, () -> probe));
-        }
-        // as command-line arguments, which win over application.yml (builder properties would not)
-        return b.run(p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+        return Nodes.start(probe, Map.of());
     }
 
     static Http http(ConfigurableApplicationContext node) {
-        return new Http(Integer.parseInt(node.getEnvironment().getProperty("local.server.port")));
-    }
-
-    /** Seeds the org's contacts and activities (and noise in the other org) in SQL; returns each key's user. */
-    static Map<String, String> seed(String org, String otherOrg, Writers writers) throws Exception {
-        SuitePostgres.Connection pg = SuitePostgres.get();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
-                Statement st = c.createStatement()) {
-            for (String o : List.of(org, otherOrg)) {
-                int scale = o.equals(org) ? 1 : 10;
-                st.executeUpdate("insert into bulk_extract.contacts (org, id, user_id, payload) select '" + o
-                        + "', 'c-' || lpad(i::text, 6, '0'), 'u' || (i % 10), jsonb_build_object('org', '" + o
-                        + "', 'w', 0) from generate_series(0, " + (CONTACTS / scale - 1) + ") i");
-                st.executeUpdate("insert into bulk_extract.activities (org, id, user_id, payload) select '" + o
-                        + "', 'a-' || lpad(i::text, 6, '0'), 'u' || (i % 10), jsonb_build_object('org', '" + o
-                        + "', 'w', 0) from generate_series(0, " + (ACTIVITIES / scale - 1) + ") i");
-            }
-        }
-        Map<String, String> userOfKey = new LinkedHashMap<>();
-        for (int i = 0; i < CONTACTS + NEW_KEYS; i++) {
-            userOfKey.put("contacts:" + Writers.id("contacts", i), Writers.userOf(i));
-            if (i < CONTACTS) {
-                writers.seeded("contacts", i);
-            }
-        }
-        for (int i = 0; i < ACTIVITIES + NEW_KEYS; i++) {
-            userOfKey.put("activities:" + Writers.id("activities", i), Writers.userOf(i));
-            if (i < ACTIVITIES) {
-                writers.seeded("activities", i);
-            }
-        }
-        return userOfKey;
+        return Nodes.http(node);
     }
 
     private static JsonNode job(ConfigurableApplicationContext node, String org, String id) {
@@ -134,7 +81,7 @@ class HandoffCheckerIT {
             }
         };
         ConfigurableApplicationContext node = startNode(probe);
-        Map<String, String> userOfKey = seed(org, org + "_x", writers);
+        Map<String, String> userOfKey = Nodes.seed(org, org + "_x", writers, CONTACTS, ACTIVITIES, NEW_KEYS);
         try (writers) {
             writers.start();
             awaitCommits(writers, 100); // writers are busy before the watermark is taken

@@ -68,7 +68,8 @@ class ExtractionWorker implements SmartLifecycle {
             return;
         }
         try {
-            for (UUID id : store.claim(owner, props.lease(), props.workers() - running.size())) {
+            for (UUID id : store.claim(owner, props.lease(), props.workers() - running.size(), props.entities(),
+                    props.lease().multipliedBy(2))) {
                 if (running.add(id)) {
                     executor.execute(() -> run(id));
                 }
@@ -100,16 +101,15 @@ class ExtractionWorker implements SmartLifecycle {
                     failures = 0;
                 } catch (LeaseLostException e) {
                     return;
+                } catch (ExtractionFailure e) {
+                    fail(job, e.getMessage(), e);
+                    return;
                 } catch (RuntimeException e) {
                     if (Thread.currentThread().isInterrupted() || !started) {
                         return;
                     }
                     if (++failures >= MAX_CONSECUTIVE_FAILURES) {
-                        log.error("extraction {} failed", id, e);
-                        if (store.fail(id, owner, e.toString())) {
-                            publisher.jobEvent(job, "ExtractionFailed", Map.of("id", id.toString(),
-                                    "error", String.valueOf(e.getMessage())));
-                        }
+                        fail(job, "failed " + failures + " times in a row, last: " + rootMessage(e), e);
                         return;
                     }
                     log.warn("extraction {} step failed ({} in a row); retrying: {}", id, failures, e.toString());
@@ -122,6 +122,15 @@ class ExtractionWorker implements SmartLifecycle {
             log.warn("extraction {} stopped: {}", id, e.toString());
         } finally {
             running.remove(id);
+        }
+    }
+
+    /** FAILED with the reason (fenced by the lease), then ExtractionFailed on extract.jobs. */
+    private void fail(ExtractionJob job, String reason, RuntimeException cause) {
+        log.error("extraction {} failed: {}", job.id(), reason, cause);
+        if (store.fail(job.id(), owner, reason)) {
+            publisher.jobEvent(job, "ExtractionFailed", Map.of("id", job.id().toString(), "error", reason,
+                    "status", JobStatus.FAILED.name()));
         }
     }
 
@@ -142,8 +151,22 @@ class ExtractionWorker implements SmartLifecycle {
         }
     }
 
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.toString() : e.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
     private static void pause(Duration d) throws InterruptedException {
         Thread.sleep(Math.max(1, d.toMillis()));
+    }
+
+    /** The lease owner id of this node (what {@code extraction_job.lease_owner} holds for its jobs). */
+    @Override
+    public String toString() {
+        return owner;
     }
 
     @Override

@@ -41,8 +41,12 @@ class JobStore {
         return find(id).filter(j -> j.org().equals(org));
     }
 
-    /** Claims up to {@code max} runnable jobs whose lease has expired (database time). */
-    List<UUID> claim(String owner, Duration lease, int max) {
+    /**
+     * Claims up to {@code max} runnable jobs whose lease has expired (database time). A job still to be snapshotted
+     * from an entity this node does not know is left to nodes that do, until its lease has been expired for
+     * {@code orphanAfter}: then no node knows the entity any more, and the claimer fails it.
+     */
+    List<UUID> claim(String owner, Duration lease, int max, List<String> known, Duration orphanAfter) {
         if (max <= 0) {
             return List.of();
         }
@@ -51,9 +55,12 @@ class JobStore {
                 where id in (select id from extraction_job
                              where status in ('WATERMARKED', 'SNAPSHOTTING', 'STREAMING')
                                and (lease_until is null or lease_until < now())
+                               and (status = 'STREAMING' or entities <@ cast(:known as text[])
+                                    or coalesce(lease_until, created_at) < now() - make_interval(secs => :orphan))
                              order by created_at limit :max for update skip locked)
                 returning id""")
                 .param("owner", owner).param("secs", lease.toMillis() / 1000.0).param("max", max)
+                .param("known", known.toArray(String[]::new)).param("orphan", orphanAfter.toMillis() / 1000.0)
                 .query(UUID.class).list();
     }
 

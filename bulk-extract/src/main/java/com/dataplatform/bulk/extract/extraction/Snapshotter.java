@@ -59,6 +59,9 @@ class Snapshotter {
             return false;
         }
         String entity = job.entities().get(job.entityIndex());
+        if (!tables.exists(entity)) {
+            throw new ExtractionFailure("entity " + entity + " is no longer configured (bulk-extract.entities)");
+        }
         boolean resuming = job.chunkVersion() != null;
         Chunk chunk = repeatableRead.execute(s -> read(job, entity));
         long version = resuming ? job.chunkVersion() : chunk.version();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,20 +17,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import tools.jackson.databind.JsonNode;
 
-/** Reads {@code extract.records} from the beginning, keeping the records of one job in partition order. */
+/** Reads {@code extract.records} from the beginning, keeping the records of some jobs in partition order. */
 public final class RecordsReader implements AutoCloseable {
 
     /** One consumed record: its key, partition/offset, and body. */
     public record Rec(String key, int partition, long offset, String op, String entity, String id, String userId,
-            long version, JsonNode data, String ceId, String tenant) {
+            long version, JsonNode data, String ceId, String tenant, String subject) {
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final String subject;
+    private final Set<String> subjects;
     private final List<Rec> records = new ArrayList<>();
 
-    public RecordsReader(String jobId) {
-        this.subject = jobId;
+    /** Reads the records of the given jobs. */
+    public RecordsReader(String... jobIds) {
+        this.subjects = Set.of(jobIds);
         this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SuiteKafka.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "checker-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -66,7 +68,7 @@ public final class RecordsReader implements AutoCloseable {
         boolean any = false;
         for (ConsumerRecord<String, byte[]> r : polled) {
             ReceivedEvent e = CloudEventCodec.read(r);
-            if (!subject.equals(e.subject())) {
+            if (!subjects.contains(e.subject())) {
                 continue;
             }
             JsonNode b = Http.JSON.readTree(r.value());
@@ -74,7 +76,7 @@ public final class RecordsReader implements AutoCloseable {
                     b.path("entity").asString(), b.path("id").asString(),
                     b.path("userId").isNull() ? null : b.path("userId").asString(), b.path("version").asLong(),
                     b.path("data").isNull() || b.path("data").isMissingNode() ? null : b.get("data"), e.id(),
-                    e.tenant()));
+                    e.tenant(), e.subject()));
             any = true;
         }
         return any;
