@@ -10,18 +10,19 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * One dispatch step, run by the database as one statement ({@code dispatch_step}, migration V6) and therefore one
+ * One dispatch step, run by the database as one statement ({@code dispatch_step}, migration V8) and therefore one
  * READ COMMITTED transaction that the database serializes with two advisory locks (see {@link DispatchLocks}):
  * <ol>
- * <li>consume wake-ups: newly enqueued runs, and resources whose holder left (only the head group of a resource's
- * queue can have become free — an exclusive head, or the leading run of shared entries; after a shared entry left,
- * only an exclusive head);</li>
- * <li>mark those candidates {@code ready} if no running run, and no earlier queued run, conflicts with them on
- * any resource (rules 2–4; one index probe per resource). Ready is monotonic until the run starts: later
- * enqueues cannot block it, and no conflicting run can start ahead of it;</li>
+ * <li>consume wake-ups, in chunks, only while it has capacity to start runs: newly enqueued runs, and resources
+ * whose holder left (only the head group of a resource's queue can have become free — an exclusive head, or the
+ * leading run of shared entries; after a shared entry left, only an exclusive head);</li>
+ * <li>find those candidates ready if no lock row with a lower {@code seq} conflicts with any of theirs (rules 2–4;
+ * two index probes per resource; a running conflicting run always has the lower seq). Ready is monotonic until the
+ * run starts: later enqueues cannot block it, and no conflicting run can start ahead of it;</li>
  * <li>start, in enqueue order, the earliest ready runs of every type below its limit, up to the global limit
- * (rule 1), taking their locks ({@code run_lock.running}), a fencing token and a lease on the database clock, and
- * appending a RunStarted event to the outbox.</li>
+ * (rule 1), with a fencing token and a lease on the database clock, appending a RunStarted event to the outbox;
+ * ready runs that do not start now are marked {@code ready}. The lock rows are not written: a running run's
+ * rows are its held locks.</li>
  * </ol>
  * Work per step is bounded by the batch size and the number of types, not by the queue length; one round trip per
  * step keeps the serialized claimer from waiting on the client between statements.
@@ -66,7 +67,7 @@ public class Dispatcher {
      */
     public Step step(int maxStart) {
         return jdbc.sql("""
-                select claimed, signals, ids, orgs, dataflow_ids, versions, types, tokens, waits
+                select claimed, signals, more, ids, orgs, dataflow_ids, versions, types, tokens, waits
                 from dispatch_step(:worker, :leaseMs, :batch, :maxStart, :globalLimit, :defaultTypeLimit, :headLimit)""")
                 .param("worker", worker).param("leaseMs", lease.toMillis()).param("batch", batch)
                 .param("maxStart", maxStart).param("globalLimit", globalLimit)
@@ -91,7 +92,7 @@ public class Dispatcher {
             runs.add(new ClaimedRun((UUID) ids[k], (String) orgs[k], (UUID) dataflows[k], (Integer) versions[k],
                     (String) types[k], (Long) tokens[k], (Double) waits[k]));
         }
-        boolean more = signals >= batch || (maxStart > 0 && runs.size() >= Math.min(batch, maxStart));
+        boolean more = rs.getBoolean("more");
         return new Step(true, signals, runs.size(), List.copyOf(runs), more);
     }
 

@@ -44,7 +44,7 @@ public class RunReader {
     public List<HeldLock> locks(String org) {
         return jdbc.sql("""
                 select l.resource, l.mode, l.run_id, r.dataflow_id from run_lock l join run r on r.id = l.run_id
-                where l.running and r.org = :org and l.resource like 'd:%' order by l.resource, l.run_id""")
+                where r.status = 'RUNNING' and r.org = :org and l.resource like 'd:%' order by l.resource, l.run_id""")
                 .param("org", org)
                 .query((rs, i) -> new HeldLock(Resources.datasetOf(rs.getString(1)),
                         rs.getString(2).equals("X") ? "exclusive" : "shared", rs.getObject(3, UUID.class),
@@ -64,16 +64,21 @@ public class RunReader {
 
     private List<RunView.Blocker> blockers(UUID id, boolean ready, String org, String type) {
         List<RunView.Blocker> out = new ArrayList<>(jdbc.sql("""
-                select o.run_id, mine.resource, o.running, o.mode, mine.mode
-                from run_lock mine join run_lock o on o.resource = mine.resource and o.run_id <> mine.run_id
-                     and (mine.mode = 'X' or o.mode = 'X') and (o.running or o.seq < mine.seq)
+                select o.run_id, mine.resource, r.status = 'RUNNING', o.mode, mine.mode
+                from run_lock mine join run_lock o on o.resource = mine.resource and o.seq < mine.seq
+                     and (mine.mode = 'X' or o.mode = 'X')
+                join run r on r.id = o.run_id
                 where mine.run_id = :id order by o.seq limit 50""")
                 .param("id", id)
                 .query((rs, i) -> new RunView.Blocker(rs.getObject(1, UUID.class), Resources.datasetOf(rs.getString(2)),
                         reason(rs.getString(2), rs.getBoolean(3), rs.getString(4), rs.getString(5))))
                 .list());
-        if (out.isEmpty() && ready) {
-            out.add(new RunView.Blocker(null, null, "type '" + type + "' is at its concurrency limit (or the global limit)"));
+        if (out.isEmpty()) {
+            // No conflicting run: it waits for capacity. A step evaluates only as many wake-ups as it can start, so a
+            // run may not be marked ready yet while every worker is busy.
+            out.add(new RunView.Blocker(null, null, ready
+                    ? "type '" + type + "' is at its concurrency limit (or the global limit)"
+                    : "waiting for capacity: a free worker, type '" + type + "' limit or the global limit"));
         }
         return out;
     }
