@@ -41,6 +41,11 @@ public class SuiteDefaults implements EnvironmentPostProcessor {
         d.put("management.info.java.enabled", "true");
         d.put("management.info.os.enabled", "true");
         d.put("logging.pattern.level", "%5p [%X{requestId:-}] [%X{tenant:-}]");
+        // JSON lines (Elastic Common Schema) on the console, MDC included: requestId, tenant, eventId, eventType.
+        // suite.logging.format=text (tests, a developer's terminal) keeps the plain pattern above.
+        if (!"text".equalsIgnoreCase(environment.getProperty("suite.logging.format", "json"))) {
+            d.put("logging.structured.format.console", "ecs");
+        }
         d.put("springdoc.swagger-ui.path", "/swagger-ui.html");
         d.put("server.shutdown", "graceful");
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, d));

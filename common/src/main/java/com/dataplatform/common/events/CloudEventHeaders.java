@@ -11,6 +11,8 @@ public final class CloudEventHeaders {
     public static final String SUBJECT = "ce_subject";
     /** Extension attribute: the org (tenant) the event belongs to. */
     public static final String TENANT = "ce_tenant";
+    /** Extension attribute: the X-Request-Id of the HTTP request during which the event was published, if any. */
+    public static final String REQUEST_ID = "ce_requestid";
     /** In binary mode the data content type is the Kafka {@code content-type} header. */
     public static final String CONTENT_TYPE = "content-type";
 

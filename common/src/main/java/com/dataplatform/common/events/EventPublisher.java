@@ -1,5 +1,8 @@
 package com.dataplatform.common.events;
 
+import com.dataplatform.common.web.RequestIdFilter;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.MDC;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -20,7 +23,7 @@ public class EventPublisher {
     }
 
     public CompletableFuture<SendResult<String, byte[]>> publish(OutgoingEvent event) {
-        return kafka.send(codec.toRecord(event, OffsetDateTime.now(ZoneOffset.UTC)));
+        return kafka.send(withRequestId(codec.toRecord(event, OffsetDateTime.now(ZoneOffset.UTC))));
     }
 
     /** Sends every event of the batch (in order); the future completes when Kafka acknowledged all of them. */
@@ -28,8 +31,20 @@ public class EventPublisher {
         List<ProducerRecord<String, byte[]>> records = codec.toRecords(batch, OffsetDateTime.now(ZoneOffset.UTC));
         CompletableFuture<?>[] sent = new CompletableFuture<?>[records.size()];
         for (int i = 0; i < sent.length; i++) {
-            sent[i] = kafka.send(records.get(i));
+            sent[i] = kafka.send(withRequestId(records.get(i)));
         }
         return CompletableFuture.allOf(sent);
+    }
+
+    /**
+     * Published while handling an HTTP request: the record carries that request's id ({@code ce_requestid}), so the
+     * consumers' log lines can be joined with the request's (see {@link EventMdcInterceptor}).
+     */
+    static ProducerRecord<String, byte[]> withRequestId(ProducerRecord<String, byte[]> record) {
+        String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+        if (requestId != null && record.headers().lastHeader(CloudEventHeaders.REQUEST_ID) == null) {
+            record.headers().add(CloudEventHeaders.REQUEST_ID, requestId.getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
     }
 }

@@ -25,6 +25,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.util.backoff.FixedBackOff;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,6 +50,13 @@ public class SuiteKafkaAutoConfiguration {
     @ConditionalOnMissingBean
     EventPublisher eventPublisher(KafkaTemplate<String, byte[]> kafka, CloudEventCodec codec) {
         return new EventPublisher(kafka, codec);
+    }
+
+    /** Listener log lines carry the record's event id, type, tenant and originating request id. */
+    @Bean
+    @ConditionalOnMissingBean(RecordInterceptor.class)
+    EventMdcInterceptor eventMdcInterceptor() {
+        return new EventMdcInterceptor();
     }
 
     @Bean

@@ -1,5 +1,8 @@
 package com.dataplatform.testsupport.it;
 
+import com.dataplatform.common.events.EventPublisher;
+import com.dataplatform.common.events.OutgoingEvent;
+import com.dataplatform.common.topics.TopicCatalog;
 import com.dataplatform.common.events.CloudEventCodec;
 import com.dataplatform.common.events.ProcessedEvents;
 import com.dataplatform.common.events.ReceivedEvent;
@@ -38,9 +41,11 @@ public class CommonItApplication {
     static class WidgetController {
 
         private final JdbcClient jdbc;
+        private final EventPublisher publisher;
 
-        WidgetController(JdbcClient jdbc) {
+        WidgetController(JdbcClient jdbc, EventPublisher publisher) {
             this.jdbc = jdbc;
+            this.publisher = publisher;
         }
 
         @PostMapping("/api/widgets")
@@ -66,11 +71,24 @@ public class CommonItApplication {
                     .param("b", body).param("t", body).query(String.class).single().length());
         }
 
+        /** Publishes an EmbedViewed event while handling the request (so it carries the request id). */
+        @PostMapping("/api/views/{page}")
+        @ResponseStatus(HttpStatus.ACCEPTED)
+        Map<String, Object> view(@PathVariable String page, SuitePrincipal principal) throws Exception {
+            OutgoingEvent event = OutgoingEvent.of(TopicCatalog.EMBED_VIEWS, "EmbedViewed", page, principal.org(), page,
+                    Map.of("page", page));
+            publisher.publish(event).get();
+            return Map.of("eventId", event.id());
+        }
+
         @GetMapping("/api/boom")
         Map<String, Object> boom() {
             throw new IllegalStateException("secret internal detail: password=hunter2");
         }
     }
+
+    /** What the listener's logging context (MDC) held while it handled each page's event: key → value. */
+    static final Map<String, Map<String, String>> LOGGING_CONTEXT = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Applies EmbedViewed events once per ce_id. */
     @Component
@@ -90,6 +108,8 @@ public class CommonItApplication {
         public void on(ConsumerRecord<String, byte[]> record) {
             ReceivedEvent event = CloudEventCodec.read(record);
             Viewed viewed = event.dataAs(Viewed.class, json);
+            Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+            LOGGING_CONTEXT.put(viewed.page(), mdc == null ? Map.of() : Map.copyOf(mdc));
             if (processed.firstDelivery("view-listener", event)) {
                 jdbc.sql("insert into applied_view (event_id, page) values (?, ?)").params(event.id(), viewed.page())
                         .update();

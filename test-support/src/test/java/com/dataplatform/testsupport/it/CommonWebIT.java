@@ -3,6 +3,14 @@ package com.dataplatform.testsupport.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.dataplatform.testsupport.SuiteInfrastructure;
+import com.dataplatform.testsupport.SuiteKafka;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.awaitility.Awaitility;
 import com.dataplatform.testsupport.TestJwts;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -49,6 +57,25 @@ class CommonWebIT {
         assertThat(body.path("status").asInt()).isEqualTo(status);
         assertThat(body.path("title").asString()).isNotBlank();
         return body;
+    }
+
+    @Test
+    void an_event_published_during_a_request_carries_its_request_id_into_the_consumers_logging_context()
+            throws Exception {
+        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", SuiteKafka.bootstrapServers()))) {
+            if (!admin.listTopics().names().get().contains("embed.views")) {
+                admin.createTopics(List.of(new NewTopic("embed.views", 1, (short) 1))).all().get();
+            }
+        }
+        String page = "traced-" + UUID.randomUUID();
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/views/"
+                + page)).header("Authorization", TestJwts.bearer("acme", "admin")).header("X-Request-Id", "req-" + page)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String eventId = JSON.readTree(r.body()).path("eventId").asString();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> CommonItApplication.LOGGING_CONTEXT.containsKey(page));
+        assertThat(CommonItApplication.LOGGING_CONTEXT.get(page)).containsEntry("requestId", "req-" + page)
+                .containsEntry("eventId", eventId).containsEntry("eventType", "EmbedViewed").containsEntry("tenant", "acme");
     }
 
     @Test
