@@ -67,6 +67,7 @@ public class BulkExtractBenchmark implements Benchmark {
             int port = Integer.parseInt(node.getEnvironment().getProperty("local.server.port"));
             List<Result> results = new ArrayList<>();
             results.add(snapshot(ctx, port, run + "s", rows));
+            results.add(rawProducer(ctx, rows, results.get(0).ours()));
             results.addAll(latency(ctx, port, run + "l", changes));
             return results;
         }
@@ -82,8 +83,9 @@ public class BulkExtractBenchmark implements Benchmark {
                 "--spring.flyway.locations=classpath:db/bulk_extract/migration",
                 "--spring.jpa.properties.hibernate.default_schema=bulk_extract",
                 "--spring.kafka.bootstrap-servers=" + ctx.kafkaBootstrap(),
-                "--spring.kafka.consumer.group-id=bulk-extract", "--spring.kafka.producer.batch-size=262144",
-                "--spring.kafka.producer.compression-type=lz4", "--spring.kafka.producer.properties.linger.ms=5",
+                "--spring.kafka.consumer.group-id=bulk-extract",
+                // extract.records has its own producer (acks=all, idempotent, lz4, 1 MiB batches, linger 5 ms)
+                "--bulk-extract.stream-poll-interval=50ms",
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
                         + TestJwts.publicKeyPem().toAbsolutePath(),
                 "--server.port=0", "--suite.lake.enabled=false", "--logging.level.root=WARN"};
@@ -141,8 +143,62 @@ public class BulkExtractBenchmark implements Benchmark {
                     Duration.ofMinutes(20));
             double ours = n / ((System.nanoTime() - t1) / 1e9);
             post(port, org, "/api/extractions/" + id + "/cancel", "");
-            return new Result(n + " rows snapshot → Kafka (chunk 10000, acks=all, lz4)",
+            return new Result(n + " rows snapshot → Kafka (chunk 10000, acks=all, idempotent, lz4, read-ahead)",
                     "COPY (SELECT ...) TO STDOUT via CopyManager, same rows", copyRate, ours, "rows/s", true);
+        }
+    }
+
+    /**
+     * The Kafka side alone: the same number of records of the same shape (8 CloudEvents headers, ~230-byte body)
+     * sent by a bare KafkaProducer with the same settings as the records producer, then flushed. Shows how much of
+     * the snapshot's time is the producer and broker themselves.
+     */
+    /** A topic like extract.records: 6 partitions. */
+    private static void ensureTopic(BenchContext ctx, String topic) throws Exception {
+        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", ctx.kafkaBootstrap()))) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
+            }
+        }
+    }
+
+    private static Result rawProducer(BenchContext ctx, int n, double snapshotRate) throws Exception {
+        ensureTopic(ctx, "bench.extract-raw");
+        Map<String, Object> cfg = new java.util.HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ctx.kafkaBootstrap(), ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20, ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20));
+        String subject = UUID.randomUUID().toString();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(cfg,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            long t0 = 0;
+            for (int round = 0; round < 2; round++) { // the first round warms up
+                int count = round == 0 ? Math.min(n, 20_000) : n;
+                t0 = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    String id = "c-" + String.format("%08d", i);
+                    byte[] key = ("contacts:" + id).getBytes();
+                    byte[] body = ("{\"op\":\"snapshot\",\"entity\":\"contacts\",\"id\":\"" + id
+                            + "\",\"userId\":\"u" + (i % 100) + "\",\"version\":1234567,\"data\":{\"name\": \"Contact " + i
+                            + "\", \"tags\": [\"a\", \"b\"], \"email\": \"c" + i + "@example.com\", \"score\": "
+                            + (i % 1000) + "}}").getBytes();
+                    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>("bench.extract-raw", key, body);
+                    r.headers().add("ce_specversion", "1.0".getBytes()).add("ce_id",
+                            (subject + ":1234567:snapshot:contacts:" + id).getBytes())
+                            .add("ce_source", "urn:dataplatform:bulk-extract".getBytes())
+                            .add("ce_type", "RecordExtracted".getBytes())
+                            .add("ce_time", "2026-11-22T08:00:00.123456Z".getBytes())
+                            .add("ce_subject", subject.getBytes()).add("ce_tenant", "borg".getBytes())
+                            .add("content-type", "application/json".getBytes());
+                    producer.send(r);
+                }
+                producer.flush();
+            }
+            double raw = n / ((System.nanoTime() - t0) / 1e9);
+            return new Result(n + " records → Kafka, producer alone (no database)",
+                    "bare KafkaProducer, same record shape and settings (acks=all, idempotent, lz4, 1 MiB, linger 5)",
+                    raw, snapshotRate, "rows/s", true);
         }
     }
 
@@ -218,11 +274,7 @@ public class BulkExtractBenchmark implements Benchmark {
     private static double[] dualWriteLatency(BenchContext ctx, String org, int n) throws Exception {
         var pg = ctx.postgres();
         String topic = "bench.extract-dual";
-        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", ctx.kafkaBootstrap()))) {
-            if (!admin.listTopics().names().get().contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
-            }
-        }
+        ensureTopic(ctx, topic);
         Map<Long, Long> latency = new ConcurrentHashMap<>();
         Map<Long, Long> committedAt = new ConcurrentHashMap<>();
         Map<String, Object> cfg = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ctx.kafkaBootstrap(),

@@ -2,6 +2,7 @@ package com.dataplatform.bulk.extract;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -19,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lease              how long a node owns a job without renewing (database time)
  * @param workers            jobs run at once by one node
  * @param feedRetention      how long relayed changes are kept once no active job needs them
+ * @param recordsProducer    Kafka producer settings for extract.records over the service's defaults (see
+ *                           {@code RecordPublisher.DEFAULTS})
  */
 @ConfigurationProperties("bulk-extract")
 public record ExtractProperties(
@@ -32,9 +35,11 @@ public record ExtractProperties(
         @DefaultValue("2000") int streamBatch,
         @DefaultValue("15s") Duration lease,
         @DefaultValue("8") int workers,
-        @DefaultValue("1h") Duration feedRetention) {
+        @DefaultValue("1h") Duration feedRetention,
+        Map<String, String> recordsProducer) {
 
     public ExtractProperties {
         entities = List.copyOf(entities);
+        recordsProducer = recordsProducer == null ? Map.of() : Map.copyOf(recordsProducer);
     }
 }

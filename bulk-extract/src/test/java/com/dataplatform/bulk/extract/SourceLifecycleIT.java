@@ -266,7 +266,8 @@ class SourceLifecycleIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> status(org, id).equals("FAILED"));
         JsonNode job = http.get(org, "/api/extractions/" + id).body();
         assertThat(job.path("error").asString()).contains("notes").contains("does not exist");
-        assertThat(job.path("progress").path("chunksDone").asInt()).isEqualTo(2);
+        // chunks 0 and 1 were read before the drop, and so may be chunk 2 (read ahead while 1 was sent); 3 was not
+        assertThat(job.path("progress").path("chunksDone").asInt()).isBetween(2, 3);
         try (JobEvents events = new JobEvents(id)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> events.types(Duration.ofMillis(300))
                     .contains("ExtractionFailed"));

@@ -121,6 +121,7 @@ class ExtractionWorker implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("extraction {} stopped: {}", id, e.toString());
         } finally {
+            snapshotter.forget(id);
             running.remove(id);
         }
     }
@@ -136,8 +137,9 @@ class ExtractionWorker implements SmartLifecycle {
 
     private void step(ExtractionJob job) throws InterruptedException {
         if (job.status() == JobStatus.STREAMING) {
+            long seen = relay.moves(); // before reading the head: a relay in between is not missed
             if (streamer.step(job, owner) == 0) {
-                relay.awaitMove(props.streamPollInterval());
+                relay.awaitMoveAfter(seen, props.streamPollInterval());
             }
             return;
         }

@@ -1,40 +1,81 @@
 package com.dataplatform.bulk.extract.extraction;
 
-import com.dataplatform.common.events.EventBatch;
+import com.dataplatform.bulk.extract.ExtractProperties;
 import com.dataplatform.common.events.EventPublisher;
 import com.dataplatform.common.events.OutgoingEvent;
 import com.dataplatform.common.topics.TopicCatalog;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes records of a job to {@code extract.records} (key {@code entity:id}, ce_subject = job id) and waits until
- * Kafka acknowledged all of them; progress is stored only after that, so a crash re-sends, never skips. The ce_id is
- * derived from (job, version, op, key), so a re-sent record has the id of the first one.
+ * Publishes records of a job to {@code extract.records} (key {@code entity:id}, ce_subject = job id) and returns
+ * only when Kafka acknowledged all of them; progress is stored only after that, so a crash re-sends, never skips. The
+ * ce_id is derived from (job, version, op, key), so a re-sent record has the id of the first one.
+ * <p>
+ * Records go through a producer of their own (the suite's producer settings plus {@link #DEFAULTS}, then
+ * {@code bulk-extract.records-producer.*}): acks=all with idempotence (no loss, no reordering within a partition,
+ * up to 5 batches in flight), lz4, large batches; each round ends with {@code flush()}, so the last batch of a chunk
+ * never waits for {@code linger.ms}.
  */
 @Component
-class RecordPublisher {
+class RecordPublisher implements DisposableBean {
+
+    /** Settings of the records producer unless overridden by {@code bulk-extract.records-producer.*}. */
+    static final Map<String, Object> DEFAULTS = Map.of(ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+            ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20,
+            ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20);
 
     private final EventPublisher events;
+    private final Producer<byte[], byte[]> producer;
+    private final String source;
 
-    RecordPublisher(EventPublisher events) {
+    RecordPublisher(EventPublisher events, ProducerFactory<?, ?> factory, ExtractProperties props, Environment env) {
         this.events = events;
+        Map<String, Object> config = new HashMap<>(factory.getConfigurationProperties());
+        config.putAll(DEFAULTS);
+        config.putAll(props.recordsProducer());
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "bulk-extract-records-" + Long.toHexString(System.nanoTime()));
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.source = "urn:dataplatform:" + env.getProperty("spring.application.name", "unknown");
     }
 
     void publishAll(ExtractionJob job, List<ExtractedRecord> records) {
-        String subject = job.id().toString();
-        List<EventBatch.Item> items = new ArrayList<>(records.size());
-        for (ExtractedRecord r : records) {
-            String key = r.entity() + ":" + r.id();
-            items.add(new EventBatch.Item(key, subject + ":" + r.version() + ":" + r.op() + ":" + key, r));
+        if (records.isEmpty()) {
+            return;
         }
+        RecordEncoder encoder = new RecordEncoder(TopicCatalog.EXTRACT_RECORDS.name(), source, job.org(),
+                job.id().toString(), OffsetDateTime.now(ZoneOffset.UTC));
+        List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+        for (ExtractedRecord r : records) {
+            sent.add(producer.send(encoder.encode(r)));
+        }
+        producer.flush(); // sends what lingers; returns when every record sent before is acknowledged or failed
         try {
-            events.publishAll(new EventBatch(TopicCatalog.EXTRACT_RECORDS, "RecordExtracted", job.org(), subject,
-                    items)).get(2, TimeUnit.MINUTES);
+            for (Future<RecordMetadata> f : sent) {
+                f.get(2, TimeUnit.MINUTES);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing", e);
@@ -53,5 +94,10 @@ class RecordPublisher {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("publishing to extract.jobs failed", e);
         }
+    }
+
+    @Override
+    public void destroy() {
+        producer.close(java.time.Duration.ofSeconds(5));
     }
 }

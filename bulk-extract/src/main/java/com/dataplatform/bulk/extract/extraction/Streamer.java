@@ -35,7 +35,7 @@ class Streamer {
     }
 
     private record Change(long version, String entity, String id, String userId, String oldUserId, String op,
-            String data) {
+            byte[] data) {
     }
 
     /** Publishes one round; returns the number of feed changes read (0 = caught up). */
@@ -52,7 +52,7 @@ class Streamer {
                 .param("entities", job.entities().toArray(String[]::new)).param("limit", batch);
         q = job.wholeOrg() ? q : q.param("users", job.userIds().toArray(String[]::new));
         List<Change> changes = q.query((rs, i) -> new Change(rs.getLong(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7))).list();
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getBytes(7))).list();
         List<ExtractedRecord> out = new ArrayList<>(changes.size());
         for (Change c : changes) {
             if (job.inGroup(c.userId())) {

@@ -1,11 +1,17 @@
 package com.dataplatform.bulk.extract.feed;
 
+import com.dataplatform.bulk.extract.ExtractProperties;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -16,11 +22,18 @@ import org.springframework.transaction.support.TransactionTemplate;
  * commit-ordered version. Relays are serialized by {@code LOCK TABLE relay_state}, taken before the transaction's
  * snapshot, so each relay sees everything the previous one moved; it moves every staged change its snapshot can
  * see (i.e. every change committed before it) in capture order. See the README for why this is commit-ordered.
+ * <p>
+ * Runs on a thread of its own (not the shared scheduler, where a long prune or claim would delay it), woken at
+ * commit by the capture trigger's {@code NOTIFY bulk_extract_staged} on a listening connection, and polling every
+ * {@code relay-interval} besides (a lost listener connection is re-opened). After moving a large burst it vacuums
+ * the staging table, whose dead rows would otherwise make every later relay scan them.
  */
 @Component
-public class ChangeRelay {
+public class ChangeRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ChangeRelay.class);
+    static final String CHANNEL = "bulk_extract_staged";
+    static final int VACUUM_AFTER = 10_000;
 
     static final String LOCK = "lock table relay_state in exclusive mode";
     static final String MOVE = """
@@ -34,38 +47,56 @@ public class ChangeRelay {
             update relay_state set head = head + (select count(*) from ins) returning head""";
 
     private final JdbcClient jdbc;
+    private final DataSource dataSource;
     private final TransactionTemplate repeatableRead;
+    private final Duration interval;
     private volatile Instant lastSuccess = Instant.now();
     private final Object moved = new Object();
     private long moves;
+    private volatile Thread thread;
+    private volatile boolean running;
 
-    public ChangeRelay(JdbcClient jdbc, PlatformTransactionManager txm) {
+    public ChangeRelay(JdbcClient jdbc, DataSource dataSource, PlatformTransactionManager txm,
+            ExtractProperties props) {
         this.jdbc = jdbc;
+        this.dataSource = dataSource;
+        this.interval = props.relayInterval();
         this.repeatableRead = new TransactionTemplate(txm);
         this.repeatableRead.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
 
     /** Relays everything committed so far and returns the feed head: every change committed before is ≤ it. */
     public long flush() {
-        Long head = repeatableRead.execute(s -> {
+        long[] headAndMoved = repeatableRead.execute(s -> {
             jdbc.sql(LOCK).update();
-            return moveLocked(jdbc);
+            long before = jdbc.sql("select head from relay_state").query(Long.class).single();
+            long head = moveLocked(jdbc);
+            return new long[] {head, head - before};
         });
         lastSuccess = Instant.now();
         synchronized (moved) {
             moves++;
             moved.notifyAll();
         }
-        return head;
+        if (headAndMoved[1] >= VACUUM_AFTER) {
+            vacuumStaging();
+        }
+        return headAndMoved[0];
+    }
+
+    /** How many relays this node has run: pass it to {@link #awaitMoveAfter} to miss none in between. */
+    public long moves() {
+        synchronized (moved) {
+            return moves;
+        }
     }
 
     /**
-     * Waits until this node's relay moved changes, or the timeout passed (changes relayed by another node, or by a
-     * snapshot chunk, are seen at the latest then): lets streams wake up at once instead of polling.
+     * Waits until this node relayed after {@code seen} was read from {@link #moves()}, or the timeout passed
+     * (changes relayed by another node, or by a snapshot chunk, are seen at the latest then).
      */
-    public void awaitMove(Duration timeout) throws InterruptedException {
+    public void awaitMoveAfter(long seen, Duration timeout) throws InterruptedException {
         synchronized (moved) {
-            long seen = moves;
             long deadline = System.nanoTime() + timeout.toNanos();
             long left;
             while (moves == seen && (left = deadline - System.nanoTime()) > 0) {
@@ -91,10 +122,11 @@ public class ChangeRelay {
         return jdbc.sql("select head from relay_state").query(Long.class).single();
     }
 
-    @Scheduled(fixedDelayString = "${bulk-extract.relay-interval:10ms}")
-    void relay() {
+    /** One relay if anything is staged (an index probe, cheap when nothing is). */
+    void relayPending() {
         try {
-            boolean pending = jdbc.sql("select exists (select 1 from change_staging)").query(Boolean.class).single();
+            boolean pending = !jdbc.sql("select seq from change_staging order by seq limit 1").query(Long.class)
+                    .list().isEmpty();
             if (pending) {
                 flush();
             } else {
@@ -105,7 +137,100 @@ public class ChangeRelay {
         }
     }
 
+    private void vacuumStaging() {
+        try {
+            jdbc.sql("vacuum change_staging").update();
+        } catch (RuntimeException e) {
+            log.debug("vacuum of change_staging failed: {}", e.toString());
+        }
+    }
+
+    private void loop() {
+        Connection listener = null;
+        while (running) {
+            try {
+                if (listener == null) {
+                    listener = listen();
+                }
+                relayPending();
+                // returns at the first notification (a commit that captured changes), else after the interval
+                listener.unwrap(PGConnection.class).getNotifications((int) Math.max(1, interval.toMillis()));
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                log.warn("relay listener failed; polling until it is back: {}", e.toString());
+                close(listener);
+                listener = null;
+                sleep(interval);
+            }
+        }
+        close(listener);
+    }
+
+    private Connection listen() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try (Statement st = c.createStatement()) {
+            st.execute("listen " + CHANNEL);
+        } catch (SQLException e) {
+            close(c);
+            throw e;
+        }
+        return c;
+    }
+
+    private static void close(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // being replaced or shut down
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(Math.max(1, d.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public Instant lastSuccess() {
         return lastSuccess;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        Thread t = new Thread(this::loop, "change-relay");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(Math.max(2_000, interval.toMillis() * 3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops after the extraction workers (which wait for it) and before the data source goes away. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 2000;
     }
 }
