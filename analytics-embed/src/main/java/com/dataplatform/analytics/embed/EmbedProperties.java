@@ -13,7 +13,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param renderThreads     threads that fetch area data (areas of one page run in parallel)
  * @param cacheTtl          upper bound on a cached result's age, should a {@code DatasetUpdated} event be lost
  * @param cacheMaxEntries   cached (area version, filters) results kept at most
- * @param cacheConsumerGroup prefix of the per-instance consumer group that reads {@code datasets.changes}
  * @param pageCacheTtl      how long the render path reuses a page's metadata (edits on this instance apply at once)
  */
 @ConfigurationProperties("embed")
@@ -24,6 +23,5 @@ public record EmbedProperties(
         @DefaultValue("16") int renderThreads,
         @DefaultValue("10m") Duration cacheTtl,
         @DefaultValue("10000") int cacheMaxEntries,
-        @DefaultValue("analytics-embed-cache") String cacheConsumerGroup,
         @DefaultValue("1s") Duration pageCacheTtl) {
 }

@@ -61,10 +61,16 @@ public class EmbedRenderBenchmark implements Benchmark {
             String pageUrl = setUpPage(http, base);
             String staticUrl = base + "/assets/embed.css";
 
+            System.out.println("embed: " + jvmSettings());
             load(http, staticUrl, clients, warmup);
             Load baseline = load(http, staticUrl, clients, measure);
+            System.out.println("embed: static " + baseline);
             load(http, pageUrl, clients, warmup);
-            Load warm = load(http, pageUrl, clients, measure);
+            Load warm;
+            try (Profile profile = Profile.start("warm-page")) {
+                warm = load(http, pageUrl, clients, measure);
+            }
+            System.out.println("embed: page   " + warm);
 
             ResultCache cache = node.getBean(ResultCache.class);
             double[] cold = new double[colds];
@@ -108,6 +114,7 @@ public class EmbedRenderBenchmark implements Benchmark {
                 "--spring.kafka.consumer.group-id=analytics-embed",
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
                         + TestJwts.publicKeyPem().toAbsolutePath(),
+                "--analytics-embed.secrets-key=" + com.dataplatform.common.security.SecretSeal.newKey(),
                 "--server.port=0", "--suite.lake.enabled=true", "--logging.level.root=WARN"};
         return new SpringApplicationBuilder(AnalyticsEmbedApplication.class).run(args);
     }
@@ -194,8 +201,65 @@ public class EmbedRenderBenchmark implements Benchmark {
         return (System.nanoTime() - t) / 1e6;
     }
 
-    /** Requests per second, latency percentiles, and JVM CPU time (server and client threads) per request. */
-    private record Load(double throughput, double p50, double p99, double cpuMicrosPerRequest) {
+    /**
+     * Requests per second, latency percentiles, JVM CPU time (server and client threads) per request, and the
+     * collections (count, total pause-inclusive time) that ran during the phase.
+     */
+    private record Load(double throughput, double p50, double p99, double p999, double max,
+            double cpuMicrosPerRequest, long gcs, long gcMillis, double loadAverage) {
+
+        @Override
+        public String toString() {
+            return String.format("%.0f req/s, p50 %.1f / p99 %.1f / p99.9 %.1f / max %.1f ms, %.0f µs CPU/req, "
+                    + "%d GCs %d ms, load average %.1f", throughput, p50, p99, p999, max, cpuMicrosPerRequest, gcs,
+                    gcMillis, loadAverage);
+        }
+    }
+
+    /** Heap and collector of this JVM: the server and both clients (static and page) share it. */
+    private static String jvmSettings() {
+        var mem = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        String gcs = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).reduce((a, b) -> a + ", " + b).orElse("?");
+        return String.format("one JVM for server and clients, max heap %d MB, collectors [%s], %d CPUs",
+                mem.getMax() >> 20, gcs, Runtime.getRuntime().availableProcessors());
+    }
+
+    private static long[] gcTotals() {
+        long count = 0;
+        long millis = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    /**
+     * {@code -Dbench.embed.jfr=<dir>}: a JFR recording (profile settings) of the warm page phase only, written to
+     * {@code <dir>/embed-<phase>.jfr}; off by default.
+     */
+    private record Profile(jdk.jfr.Recording recording, java.nio.file.Path file) implements AutoCloseable {
+
+        static Profile start(String phase) throws Exception {
+            String dir = System.getProperty("bench.embed.jfr", "");
+            if (dir.isBlank()) {
+                return new Profile(null, null);
+            }
+            var recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording.start();
+            return new Profile(recording, java.nio.file.Path.of(dir, "embed-" + phase + ".jfr"));
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            if (recording != null) {
+                recording.stop();
+                recording.dump(file);
+                recording.close();
+                System.out.println("embed: JFR recording written to " + file.toAbsolutePath());
+            }
+        }
     }
 
     private static long processCpuNanos() {
@@ -209,6 +273,7 @@ public class EmbedRenderBenchmark implements Benchmark {
         long end = System.nanoTime() + duration.toNanos();
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
+        long[] gcStart = gcTotals();
         List<Future<double[]>> futures = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             futures.add(pool.submit(() -> {
@@ -237,12 +302,16 @@ public class EmbedRenderBenchmark implements Benchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuMicros = (processCpuNanos() - cpuStart) / 1e3;
+        long[] gcEnd = gcTotals();
         pool.shutdown();
         double[] sorted = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Load(sorted.length / seconds, pct(sorted, 50), pct(sorted, 99), cpuMicros / sorted.length);
+        double loadAverage = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return new Load(sorted.length / seconds, pct(sorted, 50), pct(sorted, 99), pct(sorted, 99.9),
+                sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1], cpuMicros / sorted.length,
+                gcEnd[0] - gcStart[0], gcEnd[1] - gcStart[1], loadAverage);
     }
 
-    private static double pct(double[] sorted, int p) {
+    private static double pct(double[] sorted, double p) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

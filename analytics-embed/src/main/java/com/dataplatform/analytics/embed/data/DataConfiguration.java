@@ -10,9 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 class DataConfiguration {
@@ -37,6 +41,17 @@ class DataConfiguration {
     @Bean
     AreaData areaData(LakeReader lake, ResultCache cache, ThreadPoolExecutor areaExecutor) {
         return new AreaData(lake, cache, areaExecutor);
+    }
+
+    @Bean
+    DatasetChangesListener datasetChangesListener(ResultCache cache, JsonMapper json) {
+        return new DatasetChangesListener(cache, json);
+    }
+
+    @Bean
+    CacheInvalidationConsumer cacheInvalidationConsumer(ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+            ConsumerFactory<?, ?> consumerFactory, KafkaAdmin admin, DatasetChangesListener listener) {
+        return new CacheInvalidationConsumer(configurer, consumerFactory, admin, listener, 30_000);
     }
 
     /** The consumed topic, created with the catalog's spec if its owner has not started yet (no-op otherwise). */

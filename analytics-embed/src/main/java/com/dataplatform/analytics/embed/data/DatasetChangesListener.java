@@ -7,17 +7,16 @@ import com.dataplatform.common.lake.LakeNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.stereotype.Component;
+import org.springframework.kafka.listener.MessageListener;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Invalidates cached results when a dataset is rewritten. Every instance must see every event, so each instance
- * reads with its own consumer group (prefix + random id). Invalidation is idempotent, so redeliveries need no
- * {@code processed_event} bookkeeping (which, being shared, would wrongly stop the other instances).
+ * Invalidates cached results when a dataset is rewritten ({@code DatasetUpdated} on {@code datasets.changes}). Fed by
+ * {@link CacheInvalidationConsumer}, which gives every instance every event. Invalidation is idempotent, so
+ * redeliveries need no {@code processed_event} bookkeeping (which, being shared, would wrongly stop the other
+ * instances). An event that names no valid dataset throws, and the suite's error handler sends it to the DLT.
  */
-@Component
-class DatasetChangesListener {
+class DatasetChangesListener implements MessageListener<String, byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(DatasetChangesListener.class);
 
@@ -29,8 +28,8 @@ class DatasetChangesListener {
         this.json = json;
     }
 
-    @KafkaListener(topics = "datasets.changes", groupId = "${embed.cache-consumer-group:analytics-embed-cache}-${random.uuid}")
-    void onChange(ConsumerRecord<String, byte[]> record) {
+    @Override
+    public void onMessage(ConsumerRecord<String, byte[]> record) {
         ReceivedEvent event = CloudEventCodec.read(record);
         if (!"DatasetUpdated".equals(event.type())) {
             return;

@@ -34,6 +34,8 @@ public class AreaRunner {
     private final long budgetNanos;
 
     private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final java.util.Map<String, io.micrometer.core.instrument.Timer> timers =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     AreaRunner(AreaData data, ViewEvents views, EmbedProperties props,
             io.micrometer.core.instrument.MeterRegistry meters) {
@@ -76,7 +78,8 @@ public class AreaRunner {
                 o = failed(a, e.getCause(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             }
             out.add(o);
-            meters.timer("embed.area.render", "outcome", o.state()).record(o.durationMs(), TimeUnit.MILLISECONDS);
+            timers.computeIfAbsent(o.state(), state -> meters.timer("embed.area.render", "outcome", state))
+                    .record(o.durationMs(), TimeUnit.MILLISECONDS);
             views.viewed(new EmbedViewed(a.pageId(), a.id(), a.org(), o.durationMs(), o.state(), viewer.viaToken()));
         }
         return out;

@@ -5,12 +5,10 @@ import com.dataplatform.analytics.embed.access.AccessDenied;
 import com.dataplatform.analytics.embed.access.EmbedAccess;
 import com.dataplatform.analytics.embed.access.Viewer;
 import com.dataplatform.analytics.embed.area.Area;
-import com.dataplatform.analytics.embed.area.AreaStore;
 import com.dataplatform.analytics.embed.data.AreaData;
 import com.dataplatform.analytics.embed.data.AreaUnavailable;
 import com.dataplatform.analytics.embed.lake.QueryResult;
 import com.dataplatform.analytics.embed.page.Page;
-import com.dataplatform.analytics.embed.page.PageStore;
 import com.dataplatform.common.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -34,15 +32,13 @@ import org.springframework.web.bind.annotation.RestController;
 class DataController {
 
     private final EmbedAccess access;
-    private final AreaStore areas;
-    private final PageStore pages;
+    private final RenderCatalog catalog;
     private final AreaData data;
     private final long timeoutMs;
 
-    DataController(EmbedAccess access, AreaStore areas, PageStore pages, AreaData data, EmbedProperties props) {
+    DataController(EmbedAccess access, RenderCatalog catalog, AreaData data, EmbedProperties props) {
         this.access = access;
-        this.areas = areas;
-        this.pages = pages;
+        this.catalog = catalog;
         this.data = data;
         this.timeoutMs = props.areaTimeout().toMillis();
     }
@@ -65,8 +61,11 @@ class DataController {
         } catch (IllegalArgumentException e) {
             throw ApiException.notFound("embed area", id);
         }
-        Area area = areas.find(viewer.org(), areaId).orElseThrow(() -> ApiException.notFound("embed area", id));
-        Page page = pages.find(viewer.org(), area.pageId()).orElseThrow(() -> ApiException.notFound("embed area", id));
+        RenderCatalog.Loaded loaded = catalog.byArea(viewer.org(), areaId)
+                .orElseThrow(() -> ApiException.notFound("embed area", id));
+        Page page = loaded.page();
+        Area area = loaded.areas().stream().filter(a -> a.id().equals(areaId)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("embed area", id));
         if (!viewer.maySee(page.org(), page.id())) {
             throw ApiException.notFound("embed area", id);
         }

@@ -5,14 +5,41 @@ import static com.dataplatform.analytics.embed.render.Html.esc;
 import com.dataplatform.analytics.embed.area.Area;
 import com.dataplatform.analytics.embed.page.Block;
 import com.dataplatform.analytics.embed.page.Page;
+import com.dataplatform.analytics.embed.lake.QueryResult;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
-/** Server-side HTML of pages, single areas and error pages. No script anywhere; CSP forbids it too. */
+/**
+ * Server-side HTML of pages, single areas and error pages. No script anywhere; CSP forbids it too. The HTML of a
+ * shown area is a pure function of the area version and its result, and the result cache hands out the same result
+ * object until an invalidation, so that HTML is kept per (area, version, placement, result object): a warm render
+ * only concatenates.
+ */
 @Component
 public class PageHtml {
 
+    private static final int MAX_FRAGMENTS = 2_000;
+
+    /** The result is compared by identity: a new result (after an invalidation) is a new key. */
+    private record FragmentKey(UUID area, int version, boolean inGrid, QueryResult result) {
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FragmentKey k && k.version == version && k.inGrid == inGrid && k.result == result
+                    && k.area.equals(area);
+        }
+
+        @Override
+        public int hashCode() {
+            return (area.hashCode() * 31 + version) * 31 + System.identityHashCode(result) * 2 + (inGrid ? 1 : 0);
+        }
+    }
+
     private final Markdown markdown;
+    private final Map<FragmentKey, String> fragments = new ConcurrentHashMap<>();
 
     PageHtml(Markdown markdown) {
         this.markdown = markdown;
@@ -56,7 +83,26 @@ public class PageHtml {
                 .append("</title><link rel=\"stylesheet\" href=\"/assets/embed.css\"></head>");
     }
 
-    private static void area(StringBuilder out, AreaOutcome o, boolean inGrid) {
+    private void area(StringBuilder out, AreaOutcome o, boolean inGrid) {
+        if (!(o instanceof AreaOutcome.Shown s)) {
+            render(out, o, inGrid);
+            return;
+        }
+        FragmentKey key = new FragmentKey(s.area().id(), s.area().version(), inGrid, s.result());
+        String html = fragments.get(key);
+        if (html == null) {
+            StringBuilder fragment = new StringBuilder(2048);
+            render(fragment, o, inGrid);
+            html = fragment.toString();
+            if (fragments.size() >= MAX_FRAGMENTS) {
+                fragments.clear();
+            }
+            fragments.put(key, html);
+        }
+        out.append(html);
+    }
+
+    private static void render(StringBuilder out, AreaOutcome o, boolean inGrid) {
         Area a = o.area();
         String id = "a" + a.id().toString().replace("-", "");
         var p = a.spec().position();

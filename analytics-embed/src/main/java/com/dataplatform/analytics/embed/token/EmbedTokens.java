@@ -30,8 +30,15 @@ public class EmbedTokens {
     public static final String AUDIENCE = "embed";
     public static final int MAX_FILTERS = 10;
 
+    private static final int MAX_VERIFIED = 10_000;
+
     private final OrgKeys keys;
     private final Clock clock;
+    /**
+     * Tokens whose signature, issuer and audience checked out, by their exact text: a page reload with the same
+     * link skips parsing and HMAC. Expiry is still checked on every use; org keys never change once created.
+     */
+    private final Map<String, TokenClaims> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
     @org.springframework.beans.factory.annotation.Autowired
     EmbedTokens(OrgKeys keys) {
@@ -62,6 +69,27 @@ public class EmbedTokens {
         if (token == null || token.isBlank() || token.length() > 8192) {
             throw new TokenRejected("no valid token", false);
         }
+        TokenClaims known = verified.get(token);
+        if (known != null) {
+            return unexpired(known);
+        }
+        TokenClaims claims = verifySignedClaims(token);
+        if (verified.size() >= MAX_VERIFIED) {
+            verified.clear();
+        }
+        verified.put(token, claims);
+        return unexpired(claims);
+    }
+
+    private TokenClaims unexpired(TokenClaims c) {
+        if (!clock.instant().isBefore(c.expiresAt())) {
+            throw new TokenRejected("token expired at " + c.expiresAt(), true, c);
+        }
+        return c;
+    }
+
+    /** Signature, algorithm, issuer, audience and claim shapes; not expiry. */
+    private TokenClaims verifySignedClaims(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token.trim());
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())) {
@@ -96,12 +124,8 @@ public class EmbedTokens {
                     filters.put(e.getKey(), s);
                 }
             }
-            TokenClaims verified = new TokenClaims(org, UUID.fromString(claims.getSubject()), filters,
-                    iat.toInstant(), exp.toInstant());
-            if (!clock.instant().isBefore(exp.toInstant())) {
-                throw new TokenRejected("token expired at " + exp.toInstant(), true, verified);
-            }
-            return verified;
+            return new TokenClaims(org, UUID.fromString(claims.getSubject()), filters, iat.toInstant(),
+                    exp.toInstant());
         } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
             throw new TokenRejected("token is malformed", false);
         }
