@@ -109,7 +109,7 @@ public class DataflowDispatchBenchmark implements Benchmark {
         for (String migration : List.of("V2__scheduler.sql", "V3__run_history_order.sql",
                 "V4__running_counts_from_index.sql", "V5__signal_released_mode.sql",
                 "V6__dispatch_step_function.sql", "V7__leaner_run_indexes.sql",
-                "V8__held_locks_without_writes.sql")) {
+                "V8__held_locks_without_writes.sql", "V9__leaner_wakeups_and_indexes.sql")) {
             // plain JDBC: the function body is not a named-parameter template
             new JdbcTemplate(ds).execute(migration(migration));
         }

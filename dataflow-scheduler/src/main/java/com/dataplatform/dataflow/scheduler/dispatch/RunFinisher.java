@@ -25,9 +25,9 @@ public class RunFinisher {
      * @return whether this call finished the run (false: already finished, or the token is stale)
      */
     public boolean finish(UUID runId, Long fencingToken, RunStatus status, String error) {
-        // One statement: the conditional status change, the lock release with wake-ups, and the event. A racing
-        // finisher waits for the row lock and then re-checks the condition against the committed row, so at most one
-        // of them matches.
+        // One statement: the conditional status change, the lock release with one wake-up naming the released
+        // resources, and the event. A racing finisher waits for the row lock and then re-checks the condition against
+        // the committed row, so at most one of them matches.
         int finished = jdbc.sql("""
                 with upd as (
                   update run set status = :status, finished_at = clock_timestamp(), error = :error, lease_until = null,
@@ -37,7 +37,8 @@ public class RunFinisher {
                          or (status = 'RUNNING' and fencing_token = :token and lease_until > clock_timestamp()))
                   returning id, org, dataflow_id, dataflow_version, type),
                 released as (delete from run_lock where run_id in (select id from upd) returning resource, mode),
-                signals as (insert into dispatch_signal (resource, released) select resource, mode from released),
+                signals as (insert into dispatch_signal (resources, modes)
+                            select array_agg(resource), array_agg(cast(mode as text)) from released having count(*) > 0),
                 event as (
                   insert into outbox (event_id, topic, type, key, tenant, subject, payload)
                   select gen_random_uuid(), :topic, :eventType, id::text, org, dataflow_id::text,
