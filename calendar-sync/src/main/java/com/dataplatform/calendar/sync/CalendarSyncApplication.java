@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class CalendarSyncApplication {
 
     public static void main(String[] args) {
+        com.dataplatform.calendar.sync.convert.Ical4jSettings.apply(); // ical4j's global hints, once, before any parse
         SpringApplication.run(CalendarSyncApplication.class, args);
     }
 }

@@ -4,11 +4,8 @@ import com.dataplatform.common.security.OutboundUrlGuard;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -17,6 +14,12 @@ import java.util.Map;
 import java.util.Optional;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -24,7 +27,9 @@ import org.w3c.dom.NodeList;
 /**
  * A small CalDAV (RFC 4791) client: sync-collection (RFC 6578), calendar-multiget, GET and PUT with If-Match /
  * If-None-Match. Every URL it calls — the base URL and every href the server returns — passes the SSRF guard
- * first, so a server cannot redirect us into the internal network. Redirects are not followed.
+ * first, so a server cannot redirect us into the internal network. Redirects are not followed. The transport is
+ * {@link GuardedHttp}: the connect goes only to addresses the guard approved when the socket is opened (no DNS
+ * rebinding between the check and the connect).
  */
 public final class CalDavClient {
 
@@ -60,17 +65,26 @@ public final class CalDavClient {
         }
     }
 
-    private final HttpClient http;
+    /** A response as read: status, body (UTF-8) and ETag header. */
+    record Response(int statusCode, String body, String etag) {
+    }
+
+    private final CloseableHttpClient http;
     private final OutboundUrlGuard guard;
     private final URI base;
     private final String authorization;
 
-    public CalDavClient(HttpClient http, OutboundUrlGuard guard, String baseUrl, String username, String password) {
+    public CalDavClient(CloseableHttpClient http, OutboundUrlGuard guard, String baseUrl, String username, String password) {
         this.http = http;
         this.guard = guard;
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
         this.authorization = username == null ? null : "Basic " + Base64.getEncoder()
                 .encodeToString((username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A client with its own guarded connection pool (one-off use; the service shares one pool in CalDavSync). */
+    public static CalDavClient standalone(OutboundUrlGuard guard, String baseUrl, String username, String password) {
+        return new CalDavClient(GuardedHttp.client(guard), guard, baseUrl, username, password);
     }
 
     public URI base() {
@@ -83,7 +97,7 @@ public final class CalDavClient {
                 <?xml version="1.0" encoding="utf-8"?>
                 <D:sync-collection xmlns:D="DAV:"><D:sync-token>%s</D:sync-token><D:sync-level>1</D:sync-level>
                 <D:prop><D:getetag/></D:prop></D:sync-collection>""".formatted(token == null ? "" : xmlEscape(token));
-        HttpResponse<String> r = send("REPORT", base, body, Map.of("Depth", "1"));
+        Response r = send("REPORT", base, body, Map.of("Depth", "1"));
         if (token != null && !token.isEmpty() && (r.statusCode() == 403 || r.statusCode() == 409
                 || r.body().contains("valid-sync-token"))) {
             throw new SyncTokenRejected("server rejected sync token (HTTP " + r.statusCode() + ")");
@@ -125,7 +139,7 @@ public final class CalDavClient {
             b.append("<D:href>").append(xmlEscape(href)).append("</D:href>");
         }
         b.append("</C:calendar-multiget>");
-        HttpResponse<String> r = send("REPORT", base, b.toString(), Map.of("Depth", "1"));
+        Response r = send("REPORT", base, b.toString(), Map.of("Depth", "1"));
         expect(r, 207, "calendar-multiget");
         Document doc = parse(r.body());
         List<Resource> out = new ArrayList<>();
@@ -141,12 +155,12 @@ public final class CalDavClient {
     }
 
     public Optional<Resource> get(String href) {
-        HttpResponse<String> r = send("GET", base.resolve(href), null, Map.of());
+        Response r = send("GET", base.resolve(href), null, Map.of());
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
         expect(r, 200, "GET " + href);
-        return Optional.of(new Resource(href, r.headers().firstValue("ETag").orElse(null), r.body()));
+        return Optional.of(new Resource(href, r.etag(), r.body()));
     }
 
     /**
@@ -161,41 +175,48 @@ public final class CalDavClient {
         } else {
             headers.put("If-Match", ifMatch);
         }
-        HttpResponse<String> r = send("PUT", base.resolve(href), ics, headers);
+        Response r = send("PUT", base.resolve(href), ics, headers);
         if (r.statusCode() == 412) {
             throw new PreconditionFailed(href);
         }
         if (r.statusCode() != 201 && r.statusCode() != 204 && r.statusCode() != 200) {
             throw new CalDavException("PUT " + href + " answered " + r.statusCode() + ": " + snippet(r.body()));
         }
-        return r.headers().firstValue("ETag").orElseGet(() -> get(href).map(Resource::etag).orElse(null));
+        return r.etag() != null ? r.etag() : get(href).map(Resource::etag).orElse(null);
     }
 
-    private HttpResponse<String> send(String method, URI uri, String body, Map<String, String> headers) {
+    private Response send(String method, URI uri, String body, Map<String, String> headers) {
         guardOrThrow(uri);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).version(HttpClient.Version.HTTP_1_1).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (body != null && !headers.containsKey("Content-Type")) {
-            b.header("Content-Type", "application/xml; charset=utf-8");
+        ClassicRequestBuilder b = ClassicRequestBuilder.create(method).setUri(uri);
+        if (body != null) {
+            String type = headers.getOrDefault("Content-Type", "application/xml; charset=utf-8");
+            b.setEntity(new StringEntity(body, ContentType.parse(type)));
         }
-        headers.forEach(b::header);
+        headers.forEach((name, value) -> {
+            if (!name.equals("Content-Type")) {
+                b.addHeader(name, value);
+            }
+        });
         if (authorization != null) {
-            b.header("Authorization", authorization);
+            b.addHeader("Authorization", authorization);
         }
-        HttpRequest request = b.build();
         // HTTP/1.0 servers (Radicale) close connections the client may have pooled: one retry on a fresh one. Every
-        // request here is safe to repeat (reads, or PUTs guarded by If-Match / If-None-Match).
+        // request here is safe to repeat (reads, or PUTs guarded by If-Match / If-None-Match). A refusal by the guard
+        // at connect time (UnknownHostException from its DNS hook) is final.
         for (int attempt = 0; ; attempt++) {
             try {
-                return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                return http.execute(b.build(), response -> {
+                    Header etag = response.getFirstHeader("ETag");
+                    String text = response.getEntity() == null ? ""
+                            : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+                    return new Response(response.getCode(), text, etag == null ? null : etag.getValue());
+                });
+            } catch (UnknownHostException e) {
+                throw new CalDavException("refused outbound call to " + uri + ": " + e.getMessage());
             } catch (IOException e) {
                 if (attempt >= 2) {
                     throw new CalDavException(method + " " + uri + " failed: " + e.getMessage());
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CalDavException(method + " " + uri + " interrupted");
             }
         }
     }
@@ -226,7 +247,7 @@ public final class CalDavClient {
         return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
-    private static void expect(HttpResponse<String> r, int status, String what) {
+    private static void expect(Response r, int status, String what) {
         if (r.statusCode() != status) {
             throw new CalDavException(what + " answered " + r.statusCode() + ": " + snippet(r.body()));
         }

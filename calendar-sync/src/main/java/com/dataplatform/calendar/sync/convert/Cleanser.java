@@ -57,7 +57,7 @@ public final class Cleanser {
             List<String> rules = new ArrayList<>();
             for (String rule : recurrence.rules()) {
                 try {
-                    rules.add(new net.fortuna.ical4j.model.Recur<>(rule).toString());
+                    rules.add(canonicalRule(rule));
                 } catch (RuntimeException ex) {
                     return Conversion.rejected(e.sourceId(), "invalid RRULE " + rule + ": " + ex.getMessage());
                 }
@@ -83,6 +83,22 @@ public final class Cleanser {
                 location, e.start(), end, recurrence, e.overrides(), organizer, List.copyOf(attendees.values()),
                 e.status(), e.visibility(), e.updatedAt() == null ? null : e.updatedAt().truncatedTo(ChronoUnit.MILLIS),
                 e.sequence()), repairs);
+    }
+
+    /** Canonical RRULEs by their text: the same few rules recur in every payload, ical4j parses each once. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> CANONICAL_RULES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String canonicalRule(String rule) {
+        String known = CANONICAL_RULES.get(rule);
+        if (known != null) {
+            return known;
+        }
+        String canonical = new net.fortuna.ical4j.model.Recur<>(rule).toString(); // throws for an invalid rule
+        if (CANONICAL_RULES.size() < 10_000) {
+            CANONICAL_RULES.put(rule, canonical);
+        }
+        return canonical;
     }
 
     private static String text(String value, String field, List<String> repairs) {

@@ -18,6 +18,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import net.fortuna.ical4j.data.CalendarBuilder;
 import net.fortuna.ical4j.data.CalendarParserFactory;
 import net.fortuna.ical4j.data.ContentHandlerContext;
 import net.fortuna.ical4j.data.ParserException;
+import net.fortuna.ical4j.data.UnfoldingReader;
 import net.fortuna.ical4j.model.Calendar;
 import net.fortuna.ical4j.model.Component;
 import net.fortuna.ical4j.model.Parameter;
@@ -33,19 +35,23 @@ import net.fortuna.ical4j.model.Property;
 import net.fortuna.ical4j.model.TimeZoneRegistryFactory;
 import net.fortuna.ical4j.model.property.DateListProperty;
 import net.fortuna.ical4j.model.property.DateProperty;
-import net.fortuna.ical4j.util.CompatibilityHints;
 
 /**
  * iCalendar (RFC 5545) → unified, through ical4j. A payload is parsed strictly first; if that fails it is parsed
- * again leniently (relaxed unfolding/parsing/validation, Outlook and Lotus Notes compatibility, invalid properties
- * dropped) and every event from it is reported as repaired with the strict parser's complaint. A payload that
+ * again leniently (relaxed unfolding, invalid properties dropped; ical4j's global relaxed parsing/validation and
+ * Outlook/Notes compatibility are on for both, set once by {@link Ical4jSettings}) and every event from it is reported as repaired with the strict parser's complaint. A payload that
  * cannot be parsed even leniently is rejected as a whole with the parser's reason. VEVENTs with a RECURRENCE-ID are
  * attached to their series when it is in the same payload.
  */
 public final class ICalendarConverter {
 
-    /** ical4j's compatibility switches are JVM-global; parsing is serialized so strict and lenient never mix. */
-    private static final Object PARSE_LOCK = new Object();
+    static {
+        Ical4jSettings.apply();
+    }
+
+    private static final ZoneId UTC = ZoneId.of("UTC");
+    private static final ContentHandlerContext STRICT = new ContentHandlerContext().withSuppressInvalidProperties(false);
+    private static final ContentHandlerContext LENIENT = new ContentHandlerContext().withSuppressInvalidProperties(true);
 
     private ICalendarConverter() {
     }
@@ -57,15 +63,19 @@ public final class ICalendarConverter {
     public static Result convert(String text, ZoneId orgZone) {
         List<String> fileRepairs = new ArrayList<>();
         Calendar calendar;
+        Map<Property, Temporal> dates = new IdentityHashMap<>();
+        String parsedText = text;
         try {
-            calendar = parse(text, false);
+            calendar = parse(text, false, dates);
         } catch (ParserException | IOException | RuntimeException strict) {
             try {
                 String cleaned = withoutTopLevelAlarms(text);
                 if (!cleaned.equals(text)) {
                     fileRepairs.add("removed VALARMs outside any VEVENT/VTODO");
                 }
-                calendar = parse(cleaned, true);
+                dates.clear();
+                calendar = parse(cleaned, true, dates);
+                parsedText = cleaned;
                 fileRepairs.add("parsed leniently: " + message(strict));
             } catch (ParserException | IOException | RuntimeException lenient) {
                 return new Result(List.of(), "not valid iCalendar: " + message(lenient));
@@ -75,19 +85,22 @@ public final class ICalendarConverter {
         Map<String, Integer> masterIndex = new LinkedHashMap<>();
         List<Conversion> occurrences = new ArrayList<>();
         int position = 0;
-        for (Component c : calendar.getComponents()) {
-            if (!"VEVENT".equals(c.getName())) {
-                continue;
-            }
+        List<Component> vevents = calendar.getComponents().stream().filter(c -> "VEVENT".equals(c.getName()))
+                .map(c -> (Component) c).toList();
+        List<String> rawBlocks = veventBlocks(parsedText);
+        boolean sliced = rawBlocks.size() == vevents.size();
+        for (Component c : vevents) {
             position++;
             Conversion conversion;
             try {
-                conversion = convertEvent(c, orgZone, fileRepairs, position);
+                conversion = convertEvent(c, orgZone, fileRepairs, position, dates);
             } catch (RuntimeException e) {
                 conversion = Conversion.rejected(value(c, "UID").orElse("VEVENT #" + position),
                         "unreadable VEVENT: " + message(e));
             }
-            conversion = conversion.withRaw(render(c));
+            // the raw copy as received: the VEVENT's own lines of the payload (rendered again only if they cannot be
+            // matched one to one, e.g. a BEGIN line folded in two)
+            conversion = conversion.withRaw(sliced ? rawBlocks.get(position - 1) : render(c));
             if (!conversion.isRejected() && conversion.event().recurrenceId() != null) {
                 occurrences.add(conversion);
             } else {
@@ -141,45 +154,71 @@ public final class ICalendarConverter {
         return out.toString();
     }
 
-    private static Calendar parse(String text, boolean lenient) throws ParserException, IOException {
-        synchronized (PARSE_LOCK) {
-            String[] hints = {CompatibilityHints.KEY_RELAXED_PARSING, CompatibilityHints.KEY_RELAXED_UNFOLDING,
-                    CompatibilityHints.KEY_RELAXED_VALIDATION, CompatibilityHints.KEY_OUTLOOK_COMPATIBILITY,
-                    CompatibilityHints.KEY_NOTES_COMPATIBILITY};
-            for (String hint : hints) {
-                CompatibilityHints.setHintEnabled(hint, lenient);
-            }
-            try {
-                CalendarBuilder builder = new CalendarBuilder(CalendarParserFactory.getInstance().get(),
-                        new ContentHandlerContext().withSuppressInvalidProperties(lenient),
-                        TimeZoneRegistryFactory.getInstance().createRegistry());
-                Calendar calendar = builder.build(new StringReader(text));
-                // force lazy values now, inside the lock and the chosen mode
-                for (Component c : calendar.getComponents()) {
-                    for (Property p : c.getProperties()) {
-                        if (p instanceof DateProperty<?> d) {
-                            d.getDate();
-                        }
+    /**
+     * One parse, without touching any global switch ({@link Ical4jSettings} set them once): the strict pass keeps
+     * invalid properties as errors and unfolds strictly; the repair pass drops invalid properties and unfolds leniently.
+     */
+    private static Calendar parse(String text, boolean lenient, Map<Property, Temporal> dates)
+            throws ParserException, IOException {
+        CalendarBuilder builder = new CalendarBuilder(CalendarParserFactory.getInstance().get(),
+                lenient ? LENIENT : STRICT, TimeZoneRegistryFactory.getInstance().createRegistry());
+        Calendar calendar = builder.build(new UnfoldingReader(new StringReader(text), lenient));
+        // lazy values are read now, so a broken date fails this pass (and is repaired by the next), not later
+        for (Component c : calendar.getComponents()) {
+            for (Property p : c.getProperties()) {
+                if (p instanceof DateProperty<?> d) {
+                    Temporal t = d.getDate(); // resolving the zone is costly: kept for the conversion
+                    if (t != null) {
+                        dates.put(p, t);
                     }
-                }
-                return calendar;
-            } finally {
-                for (String hint : hints) {
-                    CompatibilityHints.setHintEnabled(hint, false);
                 }
             }
         }
+        return calendar;
     }
 
-    private static Conversion convertEvent(Component c, ZoneId orgZone, List<String> fileRepairs, int position) {
+    /** The text of every VEVENT (BEGIN:VEVENT to its END:VEVENT, nested components included), in order. */
+    static List<String> veventBlocks(String text) {
+        List<String> blocks = new ArrayList<>();
+        StringBuilder current = null;
+        int depth = 0;
+        int from = 0;
+        int n = text.length();
+        while (from < n) {
+            int nl = text.indexOf('\n', from);
+            int end = nl < 0 ? n : nl;
+            int lineEnd = end > from && text.charAt(end - 1) == '\r' ? end - 1 : end;
+            String line = text.substring(from, lineEnd);
+            if (current == null) {
+                if (line.strip().equalsIgnoreCase("BEGIN:VEVENT")) {
+                    current = new StringBuilder(512).append(line).append("\r\n");
+                    depth = 1;
+                }
+            } else {
+                current.append(line).append("\r\n");
+                String t = line.strip();
+                if (t.regionMatches(true, 0, "BEGIN:", 0, 6)) {
+                    depth++;
+                } else if (t.regionMatches(true, 0, "END:", 0, 4) && --depth == 0) {
+                    blocks.add(current.toString());
+                    current = null;
+                }
+            }
+            from = end + 1;
+        }
+        return blocks;
+    }
+
+    private static Conversion convertEvent(Component c, ZoneId orgZone, List<String> fileRepairs, int position,
+            Map<Property, Temporal> dates) {
         List<String> repairs = new ArrayList<>(fileRepairs);
         String uid = value(c, "UID").orElse(null);
-        EventTime start = time(c, "DTSTART", orgZone, repairs);
+        EventTime start = time(c, "DTSTART", orgZone, repairs, dates);
         if (uid == null || uid.isBlank()) {
             uid = "generated-" + hash(value(c, "DTSTART").orElse("") + "|" + value(c, "SUMMARY").orElse("") + "|" + position);
             repairs.add("VEVENT without UID: generated " + uid);
         }
-        EventTime end = time(c, "DTEND", orgZone, repairs);
+        EventTime end = time(c, "DTEND", orgZone, repairs, dates);
         Optional<String> duration = value(c, "DURATION");
         if (end == null && duration.isPresent() && start != null) {
             Duration d = Duration.parse(toJavaDuration(duration.get()));
@@ -205,7 +244,7 @@ public final class ICalendarConverter {
         }
         String status = value(c, "STATUS").orElse("CONFIRMED").toUpperCase(java.util.Locale.ROOT);
         String klass = value(c, "CLASS").orElse("").toUpperCase(java.util.Locale.ROOT);
-        Instant updated = instantOf(c, "LAST-MODIFIED").orElse(instantOf(c, "DTSTAMP").orElse(null));
+        Instant updated = instantOf(c, "LAST-MODIFIED", dates).orElse(instantOf(c, "DTSTAMP", dates).orElse(null));
         int sequence = value(c, "SEQUENCE").map(s -> {
             try {
                 return Integer.parseInt(s.strip());
@@ -214,7 +253,7 @@ public final class ICalendarConverter {
                 return 0;
             }
         }).orElse(0);
-        UnifiedEvent event = new UnifiedEvent(uid, uid, time(c, "RECURRENCE-ID", orgZone, repairs),
+        UnifiedEvent event = new UnifiedEvent(uid, uid, time(c, "RECURRENCE-ID", orgZone, repairs, dates),
                 value(c, "SUMMARY").orElse(null), value(c, "DESCRIPTION").orElse(null), value(c, "LOCATION").orElse(null),
                 start, end, rules.isEmpty() && rdates.isEmpty() ? null : new UnifiedEvent.Recurrence(rules, rdates, exdates),
                 List.of(), value(c, "ORGANIZER").orElse(null), attendees,
@@ -256,10 +295,11 @@ public final class ICalendarConverter {
         return d.replace("+", "");
     }
 
-    static EventTime time(Component c, String name, ZoneId orgZone, List<String> repairs) {
+    static EventTime time(Component c, String name, ZoneId orgZone, List<String> repairs, Map<Property, Temporal> dates) {
         for (Property p : c.getProperties()) {
             if (name.equals(p.getName()) && p instanceof DateProperty<?> d) {
-                return toEventTime(d.getDate(), param(p, "TZID"), orgZone, repairs, name);
+                Temporal known = dates.get(p);
+                return toEventTime(known != null ? known : d.getDate(), param(p, "TZID"), orgZone, repairs, name);
             }
         }
         return null;
@@ -311,9 +351,9 @@ public final class ICalendarConverter {
         }
     }
 
-    private static Optional<Instant> instantOf(Component c, String name) {
+    private static Optional<Instant> instantOf(Component c, String name, Map<Property, Temporal> dates) {
         try {
-            EventTime t = time(c, name, ZoneId.of("UTC"), new ArrayList<>());
+            EventTime t = time(c, name, UTC, new ArrayList<>(), dates);
             return Optional.ofNullable(t).map(EventTime::sortKey);
         } catch (RuntimeException e) {
             return Optional.empty();

@@ -2,6 +2,7 @@ package com.dataplatform.calendar.sync.ingest;
 
 import com.dataplatform.calendar.sync.system.CalendarSystem;
 import com.dataplatform.calendar.sync.unified.UnifiedEvent;
+import com.dataplatform.common.topics.TopicCatalog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -54,8 +55,13 @@ public class ChangeLog {
         outbox(e.status() == UnifiedEvent.Status.CANCELLED ? "EventCancelled" : "EventUpserted", id, org, data);
     }
 
-    /** {@link #changed} for many events of one payload, in two batched statements. */
-    public void changedAll(String org, CalendarSystem source, Map<UUID, UnifiedEvent> changed, boolean orgHasMaster) {
+    /**
+     * {@link #changed} for many events of one payload, in two batched statements; {@code serialized} gives the JSON
+     * already written for an event's unified copy (or null), so the outbox payload embeds it instead of encoding the
+     * event a second time.
+     */
+    public void changedAll(String org, CalendarSystem source, Map<UUID, UnifiedEvent> changed, boolean orgHasMaster,
+            java.util.function.Function<UnifiedEvent, String> serialized) {
         if (changed.isEmpty()) {
             return;
         }
@@ -64,18 +70,19 @@ public class ChangeLog {
                     changed.keySet().stream().map(id -> new Object[] {org, id}).toList());
         }
         java.util.List<Object[]> rows = new java.util.ArrayList<>();
+        String sourceJson = source == null ? "null" : "\"" + source.id() + "\"";
         changed.forEach((id, e) -> {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("id", id);
-            data.put("iCalUID", e.uid());
-            data.put("sourceSystemId", source == null ? null : source.id());
-            data.put("event", e);
-            rows.add(new Object[] {UUID.randomUUID(), e.status() == UnifiedEvent.Status.CANCELLED ? "EventCancelled"
-                    : "EventUpserted", id.toString(), org, id.toString(), json.writeValueAsString(data)});
+            String eventJson = serialized.apply(e);
+            // the same document changed() builds: {"id", "iCalUID", "sourceSystemId", "event"}
+            String data = "{\"id\":\"" + id + "\",\"iCalUID\":" + json.writeValueAsString(e.uid())
+                    + ",\"sourceSystemId\":" + sourceJson + ",\"event\":"
+                    + (eventJson != null ? eventJson : json.writeValueAsString(e)) + "}";
+            rows.add(new Object[] {UUID.randomUUID(), TopicCatalog.CALENDAR_EVENTS.name(), e.status() == UnifiedEvent.Status.CANCELLED ? "EventCancelled"
+                    : "EventUpserted", id.toString(), org, id.toString(), data});
         });
         batch.batchUpdate("""
-                insert into event_outbox (event_id, type, key, org, subject, data)
-                values (?, ?, ?, ?, ?, cast(? as jsonb))""", rows);
+                insert into outbox (event_id, topic, type, key, tenant, subject, payload)
+                values (?, ?, ?, ?, ?, ?, cast(? as jsonb))""", rows);
     }
 
     public void merged(String org, UUID id, String mergedUid, String reason) {
@@ -88,8 +95,8 @@ public class ChangeLog {
 
     private void outbox(String type, UUID id, String org, Map<String, Object> data) {
         jdbc.sql("""
-                insert into event_outbox (event_id, type, key, org, subject, data)
-                values (?, ?, ?, ?, ?, cast(? as jsonb))""")
-                .params(UUID.randomUUID(), type, id.toString(), org, id.toString(), json.writeValueAsString(data)).update();
+                insert into outbox (event_id, topic, type, key, tenant, subject, payload)
+                values (?, ?, ?, ?, ?, ?, cast(? as jsonb))""")
+                .params(UUID.randomUUID(), TopicCatalog.CALENDAR_EVENTS.name(), type, id.toString(), org, id.toString(), json.writeValueAsString(data)).update();
     }
 }

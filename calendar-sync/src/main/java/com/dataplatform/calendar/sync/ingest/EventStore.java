@@ -45,6 +45,12 @@ public class EventStore {
         private final List<Pending> pending = new java.util.ArrayList<>();
         private final java.util.Set<UUID> pendingIds = new java.util.HashSet<>();
         private final java.util.Map<UUID, UUID> remapped = new java.util.HashMap<>();
+        private final java.util.Map<UnifiedEvent, String> serialized = new java.util.IdentityHashMap<>();
+
+        /** The JSON this batch wrote for the event (the unified copy), so the outbox reuses it; null if none. */
+        public String serialized(UnifiedEvent e) {
+            return serialized.get(e);
+        }
 
         /** Where a pending insert went: itself, or the row a concurrent request inserted first. */
         public UUID actual(UUID id) {
@@ -76,13 +82,14 @@ public class EventStore {
                 values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)
                 on conflict (org, ical_uid, recurrence_key) do nothing""",
                 rows.stream().map(p -> new Object[] {p.id(), p.org(), p.event().uid(), p.rkey(), p.event().sequence(),
-                        timestamp(p.event().updatedAt()), json.writeValueAsString(p.event()), p.event().organizer(),
+                        timestamp(p.event().updatedAt()), serialize(b, p.event()), p.event().organizer(),
                         timestamp(p.event().start().sortKey()), p.event().recurrence() != null}).toList());
         for (int i = 0; i < rows.size(); i++) {
             if (counts[i] == 0) {
                 Pending p = rows.get(i);
                 Existing x = lockExisting(p.org(), p.event().uid(), p.rkey()).orElseThrow();
-                write(x.id(), Merge.merge(x.event(), p.event()));
+                UnifiedEvent merged = Merge.merge(x.event(), p.event());
+                write(x.id(), merged, serialize(b, merged));
                 b.remapped.put(p.id(), x.id());
                 b.pool.removeIf(e -> e.id().equals(p.id()));
                 for (Object[] raw : b.raw) {
@@ -102,6 +109,7 @@ public class EventStore {
         if (events.isEmpty()) {
             return b;
         }
+        lockKeys(org, events);
         String[] uids = events.stream().map(UnifiedEvent::uid).distinct().toArray(String[]::new);
         b.known.addAll(jdbc.sql("""
                 select ical_uid from unified_event where org = ? and ical_uid = any(?) for update""")
@@ -122,6 +130,35 @@ public class EventStore {
                     .list());
         }
         return b;
+    }
+
+    /**
+     * Serializes concurrent ingestion of the same meeting across transactions and nodes, before anything is read:
+     * a transaction-scoped advisory lock per iCalUID and per fuzzy slot (organizer + start) of the payload, taken in
+     * key order in one statement (so two payloads never deadlock on them). Without it two systems pushing the same
+     * meeting at once both find no candidate and both insert — two unified events — or race on the same uid_alias.
+     */
+    private void lockKeys(String org, List<UnifiedEvent> events) {
+        java.util.TreeSet<Long> keys = new java.util.TreeSet<>();
+        for (UnifiedEvent e : events) {
+            keys.add(lockKey("uid", org, e.uid()));
+            if (e.organizer() != null && e.recurrenceId() == null) {
+                keys.add(lockKey("slot", org, e.organizer() + "|" + e.start().sortKey()));
+            }
+        }
+        jdbc.sql("select count(pg_advisory_xact_lock(k)) from (select unnest(cast(? as bigint[])) k order by 1) s")
+                .param(keys.toArray(Long[]::new)).query(Long.class).single();
+    }
+
+    /** 64 bits of SHA-256 over the namespaced key (the advisory lock space is shared with other services). */
+    static long lockKey(String kind, String org, String value) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(("calendar-sync|" + kind + "|" + org
+                    + "|" + value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(h).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Writes the batch's raw copies (one statement). */
@@ -196,7 +233,7 @@ public class EventStore {
             if (!merged.uid().equals(x.event().uid())) {
                 merged = Merge.withUid(merged, x.event().uid());
             }
-            write(id, merged);
+            write(id, merged, serialize(batch, merged));
             result = merged;
             final UUID mergedId = id;
             final UnifiedEvent mergedEvent = merged;
@@ -246,13 +283,21 @@ public class EventStore {
         return id;
     }
 
+    private String serialize(Batch b, UnifiedEvent e) {
+        return b.serialized.computeIfAbsent(e, json::writeValueAsString);
+    }
+
     /** Writes the unified copy and the columns searched on. */
     void write(UUID id, UnifiedEvent e) {
+        write(id, e, json.writeValueAsString(e));
+    }
+
+    private void write(UUID id, UnifiedEvent e, String data) {
         jdbc.sql("""
                 update unified_event set data = cast(:data as jsonb), sequence = :seq, source_updated_at = :updated,
                        organizer = :organizer, start_at = :start, recurring = :recurring, updated_at = now()
                 where id = :id""")
-                .param("data", json.writeValueAsString(e)).param("seq", e.sequence())
+                .param("data", data).param("seq", e.sequence())
                 .param("updated", timestamp(e.updatedAt())).param("organizer", e.organizer())
                 .param("start", timestamp(e.start().sortKey())).param("recurring", e.recurrence() != null)
                 .param("id", id).update();

@@ -141,7 +141,7 @@ public class Ingestion {
         boolean hasMaster = changes.hasMaster(system.org());
         java.util.Map<java.util.UUID, com.dataplatform.calendar.sync.unified.UnifiedEvent> last = new java.util.LinkedHashMap<>();
         out.stream().filter(s -> s.eventId() != null).forEach(s -> last.put(s.eventId(), s.event()));
-        changes.changedAll(system.org(), system, last, hasMaster);
+        changes.changedAll(system.org(), system, last, hasMaster, batch::serialized);
         out.forEach(s -> count(system, s.status()));
         return out;
     }

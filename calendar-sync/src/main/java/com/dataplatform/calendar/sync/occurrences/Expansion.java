@@ -39,7 +39,6 @@ public final class Expansion {
         Duration length = Duration.between(e.start().sortKey(), e.end().sortKey());
         boolean allDay = e.start() instanceof EventTime.AllDay;
         TreeMap<Instant, Occurrence> out = new TreeMap<>();
-        boolean truncated = false;
         if (e.recurrence() == null) {
             add(out, e.start().sortKey(), length, null, allDay, from, to);
             return new Expanded(List.copyOf(out.values()), false);
@@ -53,11 +52,9 @@ public final class Expansion {
         List<Instant> instants = new ArrayList<>();
         instants.add(e.start().sortKey());
         for (String rule : e.recurrence().rules()) {
-            List<Instant> dates = dates(rule, e.start(), searchFrom, to, cap + 1 + excluded.size());
-            if (dates.size() > cap + excluded.size()) {
-                truncated = true;
-            }
-            instants.addAll(dates);
+            // enough dates that, if ical4j stops at the limit, more than cap of them are in the window whatever the
+            // exclusions and the padding before `from` (one date for timed, two days for all-day series)
+            instants.addAll(dates(rule, e.start(), searchFrom, to, cap + 3 + excluded.size()));
         }
         e.recurrence().rdates().forEach(r -> instants.add(r.sortKey()));
         for (Instant start : instants) {
@@ -73,12 +70,10 @@ public final class Expansion {
             Duration l = o.end() != null && o.start() != null ? Duration.between(s, o.end().sortKey()) : length;
             add(out, s, l, o.recurrenceId().sortKey(), allDay, from, to);
         }
+        // the first cap occurrences in time order; truncated exactly when more exist in the window
         List<Occurrence> list = new ArrayList<>(out.values());
-        if (list.size() > cap) {
-            list = list.subList(0, cap);
-            truncated = true;
-        }
-        return new Expanded(List.copyOf(list), truncated);
+        boolean truncated = list.size() > cap;
+        return new Expanded(List.copyOf(truncated ? list.subList(0, cap) : list), truncated);
     }
 
     private static void add(TreeMap<Instant, Occurrence> out, Instant start, Duration length, Instant recurrenceId,

@@ -72,46 +72,73 @@ class OccurrencesController {
     Map<String, Object> events(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
             SuitePrincipal principal) {
         Window w = window(from, to);
-        List<Map<String, Object>> rows = jdbc.sql("""
+        List<Stored> events = jdbc.sql("""
                 select id, data::text as data from unified_event
                 where org = ? and start_at < ? and (recurring or start_at >= ?)
                   and coalesce(data->>'status', '') <> 'CANCELLED'
                 order by start_at, id""")
                 .params(principal.org(), Timestamp.from(w.to()), Timestamp.from(w.from().minus(Cleanser.MAX_DURATION)))
-                .query().listOfRows();
-        List<Map<String, Object>> out = new ArrayList<>();
-        boolean truncated = false;
-        for (Map<String, Object> row : rows) {
-            UnifiedEvent e = json.readValue((String) row.get("data"), UnifiedEvent.class);
-            Expansion.Expanded x = Expansion.expand(e, w.from(), w.to(), maxOccurrences);
-            truncated |= x.truncated();
-            for (Expansion.Occurrence o : x.occurrences()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("eventId", row.get("id"));
-                m.put("iCalUID", e.uid());
-                m.put("title", e.title());
-                m.put("start", o.start());
-                m.put("end", o.end());
-                m.put("allDay", o.allDay());
-                m.put("recurrenceId", o.recurrenceId());
-                out.add(m);
-            }
-            if (out.size() > maxOccurrences) {
-                truncated = true;
-                break;
-            }
-        }
-        out.sort(Comparator.comparing(m -> (Instant) m.get("start")));
-        if (out.size() > maxOccurrences) {
-            out = new ArrayList<>(out.subList(0, maxOccurrences));
-            truncated = true;
-        }
+                .query((rs, n) -> new Stored(rs.getObject("id", UUID.class),
+                        json.readValue(rs.getString("data"), UnifiedEvent.class))).list();
+        Listing listing = firstOccurrences(events, w.from(), w.to(), maxOccurrences);
+        List<Map<String, Object>> out = listing.occurrences();
+        boolean truncated = listing.truncated();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("from", w.from());
         body.put("to", w.to());
         body.put("truncated", truncated);
         body.put("occurrences", out);
         return body;
+    }
+
+    record Stored(UUID id, UnifiedEvent event) {
+    }
+
+    record Listing(List<Map<String, Object>> occurrences, boolean truncated) {
+    }
+
+    private record Hit(Stored stored, Expansion.Occurrence occurrence) {
+    }
+
+    /**
+     * The first {@code cap} occurrences of all events in the window, in time order (ties by event id). Every event is
+     * expanded (each capped at {@code cap}) and only the earliest {@code cap + 1} are kept in a bounded heap, because
+     * events come ordered by their first start: a series that began years ago can fill the cap with late dates while
+     * an event listed after it has an earlier occurrence.
+     */
+    static Listing firstOccurrences(List<Stored> events, Instant from, Instant to, int cap) {
+        Comparator<Hit> order = Comparator.comparing((Hit h) -> h.occurrence().start())
+                .thenComparing(h -> h.stored().id());
+        java.util.PriorityQueue<Hit> earliest = new java.util.PriorityQueue<>(order.reversed());
+        boolean truncated = false;
+        for (Stored s : events) {
+            Expansion.Expanded x = Expansion.expand(s.event(), from, to, cap);
+            truncated |= x.truncated();
+            for (Expansion.Occurrence o : x.occurrences()) {
+                earliest.add(new Hit(s, o));
+                if (earliest.size() > cap) {
+                    earliest.poll(); // the latest of cap + 1
+                    truncated = true;
+                }
+            }
+        }
+        List<Hit> hits = new ArrayList<>(earliest);
+        hits.sort(order);
+        List<Map<String, Object>> out = new ArrayList<>(hits.size());
+        for (Hit h : hits) {
+            UnifiedEvent e = h.stored().event();
+            Expansion.Occurrence o = h.occurrence();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("eventId", h.stored().id());
+            m.put("iCalUID", e.uid());
+            m.put("title", e.title());
+            m.put("start", o.start());
+            m.put("end", o.end());
+            m.put("allDay", o.allDay());
+            m.put("recurrenceId", o.recurrenceId());
+            out.add(m);
+        }
+        return new Listing(out, truncated);
     }
 
     @GetMapping("/api/events/{id}/occurrences")

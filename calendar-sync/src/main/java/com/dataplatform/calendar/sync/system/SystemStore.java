@@ -54,9 +54,10 @@ public class SystemStore {
 
     /** The decrypted password of a system, for the connector only; never leaves the service. */
     public Optional<String> password(CalendarSystem s) {
-        byte[] sealed = jdbc.sql("select password_enc from calendar_system where id = ?").param(s.id())
-                .query((rs, n) -> rs.getBytes(1)).single();
-        return Optional.ofNullable(sealed).map(b -> credentials.decrypt(b, s.id().toString()));
+        // a system created without a password has none (null column): an empty answer, not an error
+        Optional<byte[]> sealed = jdbc.sql("select password_enc from calendar_system where id = ?").param(s.id())
+                .query((rs, n) -> Optional.ofNullable(rs.getBytes(1))).single();
+        return sealed.map(b -> credentials.decrypt(b, s.id().toString()));
     }
 
     /** The org's master system, if it has one. */

@@ -7,6 +7,7 @@ import com.dataplatform.calendar.sync.convert.GraphWriter;
 import com.dataplatform.calendar.sync.convert.ICalendarConverter;
 import com.dataplatform.calendar.sync.convert.ICalendarWriter;
 import com.dataplatform.calendar.sync.convert.Rendered;
+import com.dataplatform.calendar.sync.ingest.ChangeLog;
 import com.dataplatform.calendar.sync.ingest.EventStore;
 import com.dataplatform.calendar.sync.ingest.Merge;
 import com.dataplatform.calendar.sync.system.CalendarSystem;
@@ -55,9 +56,11 @@ public class WriteBack {
     private final CalDavSync caldav;
     private final JsonMapper json;
     private final MeterRegistry metrics;
+    private final ChangeLog changes;
 
     WriteBack(JdbcClient jdbc, TransactionTemplate tx, EventStore events, SystemStore systems, CalDavSync caldav,
-            JsonMapper json, MeterRegistry metrics) {
+            JsonMapper json, MeterRegistry metrics, ChangeLog changes) {
+        this.changes = changes;
         this.jdbc = jdbc;
         this.tx = tx;
         this.events = events;
@@ -200,7 +203,11 @@ public class WriteBack {
         }
     }
 
-    /** Their copy (changed on the master meanwhile) merged with ours; the unified event keeps the result. */
+    /**
+     * Their copy (changed on the master meanwhile) merged with ours; the unified event keeps the result and the change
+     * is published on calendar.events in the same transaction (as a change from the master: it needs no write-back
+     * row, this write-back is about to PUT it).
+     */
     private UnifiedEvent mergeTheirs(String org, UUID eventId, UnifiedEvent ours, String theirIcs, CalendarSystem m) {
         ICalendarConverter.Result parsed = ICalendarConverter.convert(theirIcs, m.timeZone());
         Optional<UnifiedEvent> theirs = parsed.events().stream().filter(c -> !c.isRejected())
@@ -210,6 +217,7 @@ public class WriteBack {
         }
         UnifiedEvent merged = Merge.merge(theirs.get(), ours);
         events.replace(org, eventId, merged);
+        changes.changed(org, m, eventId, merged, true);
         return merged;
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.dataplatform.common.security.OutboundUrlGuard;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +28,8 @@ class CalDavOriginTest {
 
     @Test
     void a_foreign_absolute_href_is_refused_before_any_request_is_sent() {
-        // an HttpClient that is never used: the refusal happens first (the port has no listener either)
-        CalDavClient client = new CalDavClient(HttpClient.newHttpClient(), new OutboundUrlGuard(List.of("127.0.0.0/8")),
+        // a client that never sends: the refusal happens first (the port has no listener either)
+        CalDavClient client = CalDavClient.standalone(new OutboundUrlGuard(List.of("127.0.0.0/8")),
                 BASE.toString(), "alice", "secret");
         assertThatThrownBy(() -> client.get("http://127.0.0.2:5232/alice/cal/x.ics"))
                 .isInstanceOf(CalDavClient.CalDavException.class).hasMessageContaining("origin");

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.dataplatform.calendar.sync.Api;
 import com.dataplatform.common.security.OutboundUrlGuard;
 import com.dataplatform.testsupport.SuiteInfrastructure;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -101,7 +100,7 @@ class CalDavSyncIT {
     @Test
     void writes_create_with_if_none_match_and_a_stale_etag_is_a_precondition_failure() {
         String cal = radicale.calendar(org, "writes");
-        CalDavClient client = new CalDavClient(HttpClient.newHttpClient(), new OutboundUrlGuard(List.of("127.0.0.0/8")),
+        CalDavClient client = CalDavClient.standalone(new OutboundUrlGuard(List.of("127.0.0.0/8")),
                 cal, org, "pw");
         String etag = client.put("w.ics", ics("w@x", "Ours", 0), null);
         assertThat(etag).isNotBlank();
@@ -118,7 +117,7 @@ class CalDavSyncIT {
 
     @Test
     void every_outbound_url_passes_the_ssrf_guard() {
-        CalDavClient guarded = new CalDavClient(HttpClient.newHttpClient(), new OutboundUrlGuard(List.of()),
+        CalDavClient guarded = CalDavClient.standalone(new OutboundUrlGuard(List.of()),
                 radicale.url("/x/y/"), "x", "pw");
         assertThatThrownBy(() -> guarded.sync(null)).isInstanceOf(CalDavClient.CalDavException.class)
                 .hasMessageContaining("loopback");

@@ -8,9 +8,19 @@ import com.dataplatform.calendar.sync.caldav.CalDavClient;
 import com.dataplatform.calendar.sync.caldav.Radicale;
 import com.dataplatform.common.security.OutboundUrlGuard;
 import com.dataplatform.testsupport.SuiteInfrastructure;
-import java.net.http.HttpClient;
+import com.dataplatform.common.events.CloudEventCodec;
+import com.dataplatform.common.events.ReceivedEvent;
+import com.dataplatform.testsupport.SuiteKafka;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -60,6 +70,20 @@ class WriteBackIT {
                 "select count(*) from writeback_outbox where org = ?").param(org).query(Integer.class).single() == 0);
     }
 
+    /** A consumer of calendar.events positioned at the current end. */
+    private static KafkaConsumer<String, byte[]> calendarEventsFromNow() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SuiteKafka.bootstrapServers());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor("calendar.events").stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
     private int unified() {
         return jdbc.sql("select count(*) from unified_event where org = ?").param(org).query(Integer.class).single();
     }
@@ -73,7 +97,7 @@ class WriteBackIT {
                  "timeZone":"Europe/Berlin"}""".formatted(cal, org));
         String google = api.createSystem("{\"type\":\"google\",\"name\":\"Google\",\"master\":false}");
         String graph = api.createSystem("{\"type\":\"graph\",\"name\":\"Outlook\",\"master\":false}");
-        CalDavClient other = new CalDavClient(HttpClient.newHttpClient(), new OutboundUrlGuard(List.of("127.0.0.0/8")),
+        CalDavClient other = CalDavClient.standalone(new OutboundUrlGuard(List.of("127.0.0.0/8")),
                 cal, org, "pw");
 
         api.ok("POST", "/api/systems/" + google + "/events", "application/json",
@@ -117,6 +141,7 @@ class WriteBackIT {
         assertThat(unified()).isEqualTo(1);
 
         // someone edits the master copy meanwhile: our PUT gets 412, we fetch, merge and write again
+        KafkaConsumer<String, byte[]> consumer = calendarEventsFromNow();
         String href = afterUpdate.changed().get(0).href();
         CalDavClient.Resource current = other.get(href).orElseThrow();
         String theirs = current.body().replace("SUMMARY:Quarterly review", "SUMMARY:Quarterly review\r\nLOCATION:Room 7");
@@ -128,6 +153,24 @@ class WriteBackIT {
         assertThat(afterConflict).contains("SUMMARY:Quarterly review (moved agenda)", "LOCATION:Room 7");
         assertThat(jdbc.sql("select data->>'location' from unified_event where id = ?::uuid").param(eventId)
                 .query(String.class).single()).isEqualTo("Room 7");
+        // ... and the merged result (the master's location) is published on calendar.events like any other change
+        try (consumer) {
+            List<JsonNode> upserts = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    ReceivedEvent e = CloudEventCodec.read(r);
+                    if (org.equals(e.tenant()) && e.type().equals("EventUpserted")) {
+                        upserts.add(Api.JSON.readTree(e.data()));
+                    }
+                }
+                return upserts.stream().anyMatch(d -> "Room 7".equals(d.path("event").path("location").asString()));
+            });
+            JsonNode merged2 = upserts.stream()
+                    .filter(d -> "Room 7".equals(d.path("event").path("location").asString())).findFirst().orElseThrow();
+            assertThat(merged2.path("id").asString()).isEqualTo(eventId);
+            assertThat(merged2.path("sourceSystemId").asString()).isEqualTo(master);
+            assertThat(merged2.path("event").path("title").asString()).isEqualTo("Quarterly review (moved agenda)");
+        }
 
         // a delete arrives as a cancellation
         api.ok("POST", "/api/systems/" + google + "/events", "application/json",
