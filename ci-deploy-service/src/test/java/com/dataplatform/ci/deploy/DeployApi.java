@@ -21,10 +21,18 @@ public final class DeployApi {
 
     private final int port;
     private final String org;
+    private final String[] roles;
 
+    /** Speaks as an admin of {@code org}. */
     public DeployApi(int port, String org) {
+        this(port, org, new String[] {"admin"});
+    }
+
+    /** Speaks as a member of {@code org} with exactly these roles (none: a plain member). */
+    public DeployApi(int port, String org, String... roles) {
         this.port = port;
         this.org = org;
+        this.roles = roles.clone();
     }
 
     public static String newOrg() {
@@ -88,7 +96,7 @@ public final class DeployApi {
 
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Bearer " + TestJwts.token(org, "admin")).timeout(Duration.ofSeconds(60));
+                .header("Authorization", "Bearer " + TestJwts.token(org, roles)).timeout(Duration.ofSeconds(60));
     }
 
     private static Response send(HttpRequest.Builder request) throws Exception {

@@ -92,6 +92,7 @@ class AppController {
 
     @PostMapping
     ResponseEntity<AppView> create(@Valid @RequestBody CreateApp body, SuitePrincipal principal) {
+        DeployerRole.require(principal, "creating an app");
         if (!AppName.isValid(body.name())) {
             throw ApiException.invalid("name", "must be lower-case letters/digits joined by single hyphens, start "
                     + "with a letter, at most " + AppName.MAX_LENGTH + " characters");
@@ -117,6 +118,7 @@ class AppController {
     @PostMapping(path = "/{name}/versions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<Accepted> upload(@PathVariable String name, @RequestPart(name = "bundle", required = false)
             MultipartFile bundle, SuitePrincipal principal) {
+        DeployerRole.require(principal, "uploading a version");
         apps.require(name, principal.org());
         if (bundle == null || bundle.isEmpty()) {
             throw ApiException.invalid("bundle", "multipart part 'bundle' (a .tar.gz or .zip) is required");
@@ -151,6 +153,7 @@ class AppController {
 
     @PostMapping("/{name}/rollback")
     RolledBack rollback(@PathVariable String name, SuitePrincipal principal) {
+        DeployerRole.require(principal, "rolling back");
         apps.require(name, principal.org());
         Cutover.Result r = rollback.rollback(name);
         return new RolledBack(r.version(), r.previous(), r.millis());

@@ -5,6 +5,7 @@ import static com.dataplatform.common.lake.LakeNames.quote;
 import com.dataplatform.ci.deploy.bundle.AppDescriptor;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -18,6 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class VersionRoles {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Advisory lock key of this service's role and grant changes ("ci-dep" + "role" as bytes). */
+    static final long GRANT_LOCK = 0x63692d646570726fL;
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -27,10 +30,36 @@ public class VersionRoles {
         this.tx = tx;
     }
 
-    /** Creates role and schema and grants the inputs, in one transaction; returns the role's password. */
+    /**
+     * Creates role and schema and grants the inputs, in one transaction; returns the role's password. Versions of
+     * apps reading the same input are deployed at the same time, and PostgreSQL refuses two GRANTs that rewrite one
+     * catalog row (the input schema's or table's ACL) at once ("tuple concurrently updated", XX000): the grants of
+     * this service are serialized by a transaction-scoped advisory lock, and a clash with a GRANT from elsewhere
+     * is retried.
+     */
     public String create(String role, String schema, AppDescriptor descriptor) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return createOnce(role, schema, descriptor);
+            } catch (UncategorizedSQLException e) {
+                if (attempt >= 5 || !"XX000".equals(e.getSQLException().getSQLState())
+                        || !String.valueOf(e.getSQLException().getMessage()).contains("concurrently updated")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private String createOnce(String role, String schema, AppDescriptor descriptor) {
         String password = newPassword();
         tx.executeWithoutResult(s -> {
+            lockGrants();
             if (exists(role)) {
                 // a previous attempt at this version (crash before the stage ended): start from nothing
                 jdbc.sql("drop owned by " + quote(role)).update();
@@ -76,9 +105,15 @@ public class VersionRoles {
         }
         disable(role);
         tx.executeWithoutResult(s -> {
+            lockGrants(); // drop owned revokes the role's grants on the shared input schemas
             jdbc.sql("drop owned by " + quote(role)).update();
             jdbc.sql("drop role " + quote(role)).update();
         });
+    }
+
+    private void lockGrants() {
+        jdbc.sql("select 1 from (select pg_advisory_xact_lock(:k)) l").param("k", GRANT_LOCK).query(Integer.class)
+                .single();
     }
 
     public boolean exists(String role) {

@@ -197,7 +197,18 @@ public class Pipeline {
                 .param("s", schema).param("t", table).query(Boolean.class).single();
     }
 
+    /**
+     * Fails an in-flight version at {@code stage}. A failure with its own event (TestsFailed) announces that; any
+     * other (assembly, build, run exit or timeout, missing tables, promotion, restart recovery, internal error)
+     * announces {@code VersionFailed {app, version, stage, reason}} in the same transaction.
+     */
     void fail(VersionRow row, String stage, String reason, String eventType, Object event) {
+        if (eventType == null) {
+            Map<String, Object> failed = event(row, "stage", stage);
+            failed.put("reason", VersionStore.truncate(reason, 4000));
+            eventType = "VersionFailed";
+            event = failed;
+        }
         try {
             if (store.fail(row, stage, reason, props.failedSchemaTtl(), eventType, event)) {
                 log.info("{} v{} failed in {}: {}", row.app(), row.version(), stage, reason);

@@ -16,9 +16,9 @@ import org.springframework.boot.ApplicationRunner;
 /**
  * On startup, takes over what an earlier instance left: a version in TESTING is resumed (its tables are complete,
  * the tests are re-run, then it is promoted or failed); a version in ASSEMBLING, DEPLOYING or RUNNING is failed with
- * "service restarted during <stage>" after its left-over process (recorded pid and start time) is killed and its
- * role's login taken away; live scheduled apps get their process back with a fresh password. One active instance
- * per database is assumed (see README).
+ * "service restarted during <stage>" (and VersionFailed) after its left-over processes are killed (by recorded pid
+ * and start time, and by the workspace marker) and its role's login is taken away; live scheduled apps get their
+ * process back with a fresh password. One active instance per database is assumed (see README).
  */
 public class Recovery implements ApplicationRunner {
 
@@ -80,11 +80,22 @@ public class Recovery implements ApplicationRunner {
         }
     }
 
+    /**
+     * A SIGKILLed service leaves its children running (they are re-parented, their output still goes to the log
+     * file). They are killed, not adopted: this instance cannot learn their exit code, and the state machine
+     * decides what happens to the version. First by the recorded pid and start time, then by the workspace marker
+     * every run and build carries, which also finds a process whose pid was never recorded.
+     */
     private void killLeftover(VersionRow row) {
         if (row.pid() != null && runtime.killOrphan(row.pid(),
                 row.pidStartedAt() == null ? null : row.pidStartedAt().toInstant())) {
             log.info("{} v{}: killed the process (pid {}) an earlier instance left running", row.app(),
                     row.version(), row.pid());
+        }
+        int more = runtime.killLeftovers(VersionPaths.of(props.workDir(), row.app(), row.version()).workspace());
+        if (more > 0) {
+            log.info("{} v{}: killed {} more process(es) an earlier instance left in its workspace", row.app(),
+                    row.version(), more);
         }
     }
 }

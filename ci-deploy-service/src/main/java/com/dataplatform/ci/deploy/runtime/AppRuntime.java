@@ -1,6 +1,7 @@
 package com.dataplatform.ci.deploy.runtime;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 
 /**
@@ -20,4 +21,15 @@ public interface AppRuntime {
      * time it recorded (so a recycled pid is never killed). Returns true if something was still alive.
      */
     boolean killOrphan(long pid, Instant startedAt);
+
+    /**
+     * Kills everything a run or build of the version with this workspace left running, found by the marker every
+     * run carries ({@link #WORKSPACE_MARKER}), not by a recorded pid: it also finds a process started just before
+     * the service died, whose pid was never recorded, and children that left the run's process tree. Returns how
+     * many were found alive.
+     */
+    int killLeftovers(Path workspace);
+
+    /** Environment variable (process) or label (docker) naming the workspace a run belongs to. */
+    String WORKSPACE_MARKER = "CI_DEPLOY_WORKSPACE";
 }

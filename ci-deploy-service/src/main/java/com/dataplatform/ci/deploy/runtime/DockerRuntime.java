@@ -33,6 +33,7 @@ public final class DockerRuntime implements AppRuntime {
     public List<String> command(RunSpec spec, String container) {
         List<String> cmd = new ArrayList<>(List.of("docker", "run", "--rm", "--name", container,
                 "--memory", spec.memoryMb() + "m", "--memory-swap", spec.memoryMb() + "m",
+                "--label", WORKSPACE_MARKER + "=" + spec.workspace().toAbsolutePath().normalize(),
                 "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--network", "host",
                 "-v", spec.workspace() + ":/app:ro", "-v", spec.runDir() + ":/run-dir", "-w", "/app",
                 "-e", "HOME=/run-dir", "-e", "TMPDIR=/run-dir/tmp",
@@ -105,6 +106,29 @@ public final class DockerRuntime implements AppRuntime {
             ProcessRuntime.kill(h, Duration.ofSeconds(2));
             return true;
         }).orElse(false);
+    }
+
+    /** Removes the containers labelled with this workspace (a killed service's {@code docker run} leaves them). */
+    @Override
+    public int killLeftovers(Path workspace) {
+        try {
+            Process ps = new ProcessBuilder("docker", "ps", "-q", "--filter",
+                    "label=" + WORKSPACE_MARKER + "=" + workspace.toAbsolutePath().normalize()).start();
+            List<String> ids = new String(ps.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank())
+                    .toList();
+            ps.waitFor(30, TimeUnit.SECONDS);
+            if (!ids.isEmpty()) {
+                List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f"));
+                rm.addAll(ids);
+                new ProcessBuilder(rm).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+            }
+            return ids.size();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     /** True where a Docker engine answers. */

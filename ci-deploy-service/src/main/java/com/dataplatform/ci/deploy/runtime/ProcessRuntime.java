@@ -1,10 +1,12 @@
 package com.dataplatform.ci.deploy.runtime;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,7 @@ public final class ProcessRuntime implements AppRuntime {
         int heapMb = Math.max(16, spec.memoryMb() * 3 / 4);
         env.put("JAVA_TOOL_OPTIONS", ("-Xmx" + heapMb + "m -Djava.io.tmpdir=" + tmp + " " + javaOptions).trim());
         env.putAll(spec.env());
+        env.put(WORKSPACE_MARKER, marker(spec.workspace()));
         env.put("APP_RUN", spec.command());
         String group = spec.name() + "-" + RUNS.incrementAndGet();
         String script = "exec sh -c \"$APP_RUN\"";
@@ -83,6 +86,48 @@ public final class ProcessRuntime implements AppRuntime {
         }
         kill(handle.get(), Duration.ofSeconds(2));
         return true;
+    }
+
+    @Override
+    public int killLeftovers(Path workspace) {
+        List<ProcessHandle> found = leftovers(workspace);
+        found.forEach(h -> kill(h, Duration.ofSeconds(2)));
+        return found.size();
+    }
+
+    /**
+     * Live processes whose environment carries this workspace's marker (Linux {@code /proc/<pid>/environ}; the
+     * service's user can read it for the processes it started). Empty where there is no /proc.
+     */
+    public static List<ProcessHandle> leftovers(Path workspace) {
+        byte[] needle = (WORKSPACE_MARKER + "=" + marker(workspace)).getBytes(StandardCharsets.UTF_8);
+        long self = ProcessHandle.current().pid();
+        try (var all = ProcessHandle.allProcesses()) {
+            return all.filter(h -> h.pid() != self && hasEnvEntry(h.pid(), needle)).toList();
+        }
+    }
+
+    static String marker(Path workspace) {
+        return workspace.toAbsolutePath().normalize().toString();
+    }
+
+    private static boolean hasEnvEntry(long pid, byte[] entry) {
+        byte[] environ;
+        try {
+            environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+        } catch (IOException | SecurityException e) {
+            return false; // gone, or not ours
+        }
+        int start = 0;
+        for (int i = 0; i <= environ.length; i++) {
+            if (i == environ.length || environ[i] == 0) {
+                if (i - start == entry.length && Arrays.equals(environ, start, i, entry, 0, entry.length)) {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return false;
     }
 
     static void kill(ProcessHandle root, Duration grace) {

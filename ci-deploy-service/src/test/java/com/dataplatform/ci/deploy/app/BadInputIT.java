@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.dataplatform.ci.deploy.Bundles;
 import com.dataplatform.ci.deploy.DeployApi;
+import com.dataplatform.ci.deploy.DeployEvents;
 import com.dataplatform.ci.deploy.DeployTestBase;
 import com.dataplatform.ci.deploy.DeployProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,6 +158,17 @@ class BadInputIT extends DeployTestBase {
         assertThat(api.get("/api/apps/" + app).json().get("live").isNull()).isTrue();
         assertThat(jdbc.sql("select count(*) from pg_namespace where nspname = :s")
                 .param("s", "app_" + app.replace('-', '_')).query(Integer.class).single()).as("no live schema").isZero();
+
+        List<JsonNode> failed = DeployEvents.ofType(app, "VersionFailed", 3).stream()
+                .map(e -> DeployApi.JSON.readTree(e.data())).toList();
+        assertThat(failed).as("one VersionFailed per failed version, with stage and reason").hasSize(3);
+        assertThat(failed).extracting(e -> e.get("version").asInt()).containsExactly(1, 2, 3);
+        assertThat(failed).extracting(e -> e.get("stage").asString()).containsExactly("ASSEMBLING", "RUNNING",
+                "RUNNING");
+        assertThat(failed.get(0).get("reason").asString()).contains("build exited with code 3");
+        assertThat(failed.get(1).get("reason").asString()).contains("run timed out after 1 s");
+        assertThat(failed.get(2).get("reason").asString()).contains("did not create its declared table(s) [t]");
+        assertThat(failed).allSatisfy(e -> assertThat(e.get("app").asString()).isEqualTo(app));
     }
 
     @Test

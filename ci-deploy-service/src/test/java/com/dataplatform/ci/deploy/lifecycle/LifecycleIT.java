@@ -110,8 +110,9 @@ class LifecycleIT extends DeployTestBase {
 
     @Test
     @Order(3)
-    void the_candidate_role_is_denied_on_live_tables_and_other_versions() throws Exception {
+    void the_candidate_role_is_denied_on_live_tables_other_versions_and_undeclared_inputs() throws Exception {
         try (Connection c = superuser(); Statement st = c.createStatement()) {
+            st.execute("create table lake_" + org + ".undeclared (secret text)");
             st.execute("set role " + live + "_v2");
             for (String target : List.of(live + ".daily_totals", live + "_v1.daily_totals", "lake_" + org + ".sales")) {
                 String sql = target.startsWith("lake_") ? "insert into " + target + " values (current_date, 1)"
@@ -119,6 +120,10 @@ class LifecycleIT extends DeployTestBase {
                 assertThat(error(st, sql)).as(target).contains("permission denied");
             }
             assertThat(error(st, "select * from " + live + ".daily_totals")).contains("permission denied");
+            assertThat(error(st, "select * from lake_" + org + ".undeclared"))
+                    .as("a lake table the app did not declare").contains("permission denied");
+            assertThat(error(st, "select count(*) from lake_" + org + ".sales")).as("its declared input")
+                    .isEqualTo("succeeded");
         }
     }
 
@@ -167,8 +172,11 @@ class LifecycleIT extends DeployTestBase {
         assertThat(reads.get()).isGreaterThan(20);
         assertThat(liveVersions()).containsExactly(3, 3, 3);
         assertThat(api.version(app, 1).get("status").asString()).isEqualTo("RETIRED");
-        JsonNode details = api.get("/api/apps/" + app).json();
-        assertThat(details.get("process").get("version").asInt()).isEqualTo(3);
+        // the new process is started once the replaced one has drained (drain-timeout)
+        Awaitility.await("v3's process").atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode process = api.get("/api/apps/" + app).json().get("process");
+            return process != null && !process.isNull() && process.get("version").asInt() == 3;
+        });
         String logs = api.get("/api/apps/" + app + "/versions/3/logs").body();
         assertThat(logs).contains("PROBE " + live + ".daily_totals: ERROR: permission denied for schema " + live)
                 .contains("PROBE " + live + "_v1.daily_totals: ERROR: permission denied for schema " + live + "_v1")

@@ -75,4 +75,77 @@ class ProcessRuntimeTest {
         assertThat(run.await().timedOut()).isFalse();
         assertThat(run.alive()).isFalse();
     }
+
+    @Test
+    void leftovers_are_found_by_their_workspace_even_when_they_left_the_process_tree() throws Exception {
+        ProcessRuntime runtime = new ProcessRuntime("", Optional.empty());
+        Path workspace = Files.createDirectories(dir.resolve("workspace"));
+        Path other = Files.createDirectories(dir.resolve("other-workspace"));
+        // the run daemonizes a sleeper (its parent exits at once, so it is re-parented away from the run's tree)
+        RunningApp run = runtime.start(new RunSpec("app-v1", workspace, dir.resolve("run"),
+                dir.resolve("logs/run.log"), "(sleep 60 &) ; sleep 60", Map.of(), 128, Duration.ofSeconds(30)));
+        RunningApp bystander = runtime.start(new RunSpec("app-v2", other, dir.resolve("run2"),
+                dir.resolve("logs/run2.log"), "sleep 60", Map.of(), 128, Duration.ofSeconds(30)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessRuntime.leftovers(workspace).size() >= 2);
+        var found = ProcessRuntime.leftovers(workspace);
+        assertThat(found).extracting(ProcessHandle::pid).contains(run.pid())
+                .doesNotContain(bystander.pid(), ProcessHandle.current().pid());
+        var tree = ProcessHandle.of(run.pid()).orElseThrow().descendants().map(ProcessHandle::pid).toList();
+        assertThat(found).as("one of them is outside the run's process tree")
+                .anyMatch(h -> h.pid() != run.pid() && !tree.contains(h.pid()));
+
+        assertThat(runtime.killLeftovers(workspace)).isGreaterThanOrEqualTo(2);
+        for (ProcessHandle h : found) {
+            h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(ProcessRuntime.leftovers(workspace)).isEmpty();
+        assertThat(bystander.alive()).as("another workspace's run is untouched").isTrue();
+        bystander.stop(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void a_java_run_over_its_memory_limit_fails_and_the_same_run_within_it_succeeds() throws Exception {
+        ProcessRuntime runtime = new ProcessRuntime("", CgroupMemory.detect());
+        Path workspace = Files.createDirectories(dir.resolve("workspace"));
+        Files.writeString(workspace.resolve("Hog.java"), """
+                public class Hog {
+                    public static void main(String[] args) {
+                        var held = new java.util.ArrayList<byte[]>();
+                        for (int i = 0; i < 120; i++) {
+                            held.add(new byte[1 << 20]);
+                        }
+                        System.out.println("held " + held.size() + " MB");
+                    }
+                }
+                """);
+        RunningApp small = runtime.start(new RunSpec("hog-v1", workspace, dir.resolve("run"),
+                dir.resolve("logs/small.log"), "java Hog.java", Map.of(), 64, Duration.ofSeconds(120)));
+        RunningApp.Outcome over = small.await();
+        String smallLog = Files.readString(dir.resolve("logs/small.log"));
+        assertThat(over.succeeded()).as(smallLog).isFalse();
+        assertThat(smallLog).doesNotContain("held 120 MB");
+        assertThat(over.exitCode() == 137 || smallLog.contains("OutOfMemoryError")).as(smallLog).isTrue();
+
+        RunningApp big = runtime.start(new RunSpec("hog-v2", workspace, dir.resolve("run"),
+                dir.resolve("logs/big.log"), "java Hog.java", Map.of(), 512, Duration.ofSeconds(120)));
+        assertThat(big.await().succeeded()).as(Files.readString(dir.resolve("logs/big.log"))).isTrue();
+        assertThat(Files.readString(dir.resolve("logs/big.log"))).contains("held 120 MB");
+    }
+
+    @Test
+    void a_run_over_its_memory_limit_is_killed_by_the_kernel_where_cgroups_are_writable() throws Exception {
+        Optional<CgroupMemory> cgroups = CgroupMemory.detect();
+        if (cgroups.isEmpty()) {
+            System.out.println("cgroups not writable here; only the JVM heap limit applies");
+            return;
+        }
+        ProcessRuntime runtime = new ProcessRuntime("", cgroups);
+        // tail keeps a newline-free stream in memory: 200 MB against a 32 MB limit
+        RunningApp run = runtime.start(new RunSpec("hog-v3", Files.createDirectories(dir.resolve("workspace")),
+                dir.resolve("run"), dir.resolve("logs/kernel.log"), "head -c 200000000 /dev/zero | tail > /dev/null",
+                Map.of(), 32, Duration.ofSeconds(60)));
+        RunningApp.Outcome outcome = run.await();
+        assertThat(outcome.timedOut()).isFalse();
+        assertThat(outcome.exitCode()).as(Files.readString(dir.resolve("logs/kernel.log"))).isNotZero();
+    }
 }
