@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Claims runnable jobs by lease (database time) and runs each on its own thread: snapshot chunks until done, then
@@ -37,6 +38,7 @@ class ExtractionWorker implements SmartLifecycle {
     private final RecordPublisher publisher;
     private final ExtractProperties props;
     private final ChangeRelay relay;
+    private final JsonMapper json;
     private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "extraction-claim");
         t.setDaemon(true);
@@ -48,7 +50,8 @@ class ExtractionWorker implements SmartLifecycle {
     private volatile boolean started;
 
     ExtractionWorker(JobStore store, Snapshotter snapshotter, Streamer streamer, RecordPublisher publisher,
-            ExtractProperties props, ChangeRelay relay) {
+            ExtractProperties props, ChangeRelay relay, JsonMapper json) {
+        this.json = json;
         this.relay = relay;
         this.store = store;
         this.snapshotter = snapshotter;
@@ -126,13 +129,11 @@ class ExtractionWorker implements SmartLifecycle {
         }
     }
 
-    /** FAILED with the reason (fenced by the lease), then ExtractionFailed on extract.jobs. */
+    /** FAILED with the reason (fenced by the lease) and ExtractionFailed, through the outbox, in one transaction. */
     private void fail(ExtractionJob job, String reason, RuntimeException cause) {
         log.error("extraction {} failed: {}", job.id(), reason, cause);
-        if (store.fail(job.id(), owner, reason)) {
-            publisher.jobEvent(job, "ExtractionFailed", Map.of("id", job.id().toString(), "error", reason,
-                    "status", JobStatus.FAILED.name()));
-        }
+        store.fail(job.id(), owner, job.org(), reason, json.writeValueAsString(Map.of("id", job.id().toString(),
+                "error", reason, "status", JobStatus.FAILED.name())));
     }
 
     private void step(ExtractionJob job) throws InterruptedException {

@@ -11,15 +11,19 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+import com.dataplatform.common.topics.TopicCatalog;
 
 /** Jobs, their progress and their leases. Every progress write is fenced by the lease owner. */
 @Repository
 class JobStore {
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
 
-    JobStore(JdbcClient jdbc) {
+    JobStore(JdbcClient jdbc, TransactionTemplate tx) {
         this.jdbc = jdbc;
+        this.tx = tx;
     }
 
     void insert(UUID id, String org, List<String> userIds, List<String> entities, int chunkSize, long watermark,
@@ -118,11 +122,25 @@ class JobStore {
                 .param("id", id).update() == 1;
     }
 
-    boolean fail(UUID id, String owner, String error) {
-        return jdbc.sql("""
-                update extraction_job set status = 'FAILED', error = :error, updated_at = now()
-                where id = :id and lease_owner = :owner and status in ('WATERMARKED', 'SNAPSHOTTING', 'STREAMING')""")
-                .param("id", id).param("owner", owner).param("error", error).update() == 1;
+    /**
+     * FAILED with the reason, fenced by the lease, and in the same transaction the {@code ExtractionFailed} event
+     * (payload JSON) into the outbox: the state and the event are never one without the other.
+     */
+    boolean fail(UUID id, String owner, String org, String error, String eventPayload) {
+        return Boolean.TRUE.equals(tx.execute(s -> {
+            boolean failed = jdbc.sql("""
+                    update extraction_job set status = 'FAILED', error = :error, updated_at = now()
+                    where id = :id and lease_owner = :owner and status in ('WATERMARKED', 'SNAPSHOTTING', 'STREAMING')""")
+                    .param("id", id).param("owner", owner).param("error", error).update() == 1;
+            if (failed) {
+                jdbc.sql("""
+                        insert into outbox (event_id, topic, type, key, tenant, subject, payload)
+                        values (:eid, :topic, 'ExtractionFailed', :key, :org, :key, cast(:payload as jsonb))""")
+                        .param("eid", UUID.randomUUID()).param("topic", TopicCatalog.EXTRACT_JOBS.name())
+                        .param("key", id.toString()).param("org", org).param("payload", eventPayload).update();
+            }
+            return failed;
+        }));
     }
 
     private static ExtractionJob map(ResultSet rs, int row) throws SQLException {

@@ -18,7 +18,7 @@ public class SourceTables {
 
     private static final Pattern ENTITY = Pattern.compile("[a-z][a-z0-9_]{0,39}");
     private static final List<String> RESERVED = List.of("change_staging", "change_feed", "relay_state",
-            "extraction_job", "processed_event", "flyway_schema_history");
+            "extraction_job", "processed_event", "flyway_schema_history", "outbox");
 
     private final List<String> entities;
 
