@@ -42,7 +42,8 @@ public class DispatchMetrics {
         this.queueDepth = MultiGauge.builder("dataflow.queue.depth").description("QUEUED runs by type")
                 .register(registry);
         Gauge.builder("dataflow.runs.blocked", blocked, AtomicLong::get)
-                .description("QUEUED runs waiting for a conflicting run (not ready)").register(registry);
+                .description("QUEUED runs not found ready (yet): waiting for a conflicting run, or not evaluated"
+                        + " while no worker is free").register(registry);
         Gauge.builder("dataflow.runs.running", running, AtomicLong::get).description("RUNNING runs").register(registry);
     }
 
