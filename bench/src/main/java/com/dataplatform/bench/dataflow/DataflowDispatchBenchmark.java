@@ -129,6 +129,12 @@ public class DataflowDispatchBenchmark implements Benchmark {
             AtomicInteger free = new AtomicInteger(WORKERS_PER_DISPATCHER * 4);
             Thread loop = new Thread(() -> {
                 while (!stop.get()) {
+                    if (free.get() <= 0) {
+                        // no worker free: a step could start nothing (db-scheduler's lock-and-fetch likewise
+                        // fetches only when its executor has room)
+                        sleepMillis(1);
+                        continue;
+                    }
                     Dispatcher.Step step;
                     try {
                         step = d.step(free.get());
