@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -26,25 +27,34 @@ public final class PlanCompiler {
     }
 
     public static List<Statement> compile(String org, DataflowDefinition d) {
+        return compile(d, dataset -> LakeNames.qualifiedTable(org, dataset));
+    }
+
+    /**
+     * @param sourceRelation the quoted, validated relation a {@code source} dataset is read from (e.g. the one its
+     *                       lake catalog row names)
+     */
+    public static List<Statement> compile(DataflowDefinition d, Function<String, String> sourceRelation) {
         Map<String, Node> byId = new HashMap<>();
         d.nodes().forEach(n -> byId.put(n.id(), n));
         List<Statement> out = new ArrayList<>();
         for (Node n : d.nodes()) {
             if (n instanceof Node.Register r) {
                 List<Object> params = new ArrayList<>();
-                String sql = select(org, byId.get(r.input()), byId, params);
+                String sql = select(sourceRelation, byId.get(r.input()), byId, params);
                 out.add(new Statement(r.dataset(), sql, List.copyOf(params)));
             }
         }
         return out;
     }
 
-    private static String select(String org, Node n, Map<String, Node> byId, List<Object> params) {
+    private static String select(Function<String, String> relation, Node n, Map<String, Node> byId,
+            List<Object> params) {
         if (n instanceof Node.Source s) {
-            return "select * from " + LakeNames.qualifiedTable(org, s.dataset());
+            return "select * from " + relation.apply(s.dataset());
         }
         if (n instanceof Node.Filter f) {
-                String in = select(org, byId.get(f.input()), byId, params);
+                String in = select(relation, byId.get(f.input()), byId, params);
                 SqlExpression.Fragment e = SqlExpression.compile(ExpressionParser.parse(f.expr()));
                 params.addAll(e.params());
                 return "select * from (" + in + ") as t where " + e.sql();
@@ -52,15 +62,15 @@ public final class PlanCompiler {
         if (n instanceof Node.Compute c) {
                 // The expression's parameters come first in the SQL text, then the input's.
                 List<Object> inputParams = new ArrayList<>();
-                String in = select(org, byId.get(c.input()), byId, inputParams);
+                String in = select(relation, byId.get(c.input()), byId, inputParams);
                 SqlExpression.Fragment e = SqlExpression.compile(ExpressionParser.parse(c.expr()));
                 params.addAll(e.params());
                 params.addAll(inputParams);
                 return "select t.*, " + e.sql() + " as " + q(c.column()) + " from (" + in + ") as t";
             }
         if (n instanceof Node.Augment a) {
-                String left = select(org, byId.get(a.left()), byId, params);
-                String right = select(org, byId.get(a.right()), byId, params);
+                String left = select(relation, byId.get(a.left()), byId, params);
+                String right = select(relation, byId.get(a.right()), byId, params);
                 StringBuilder on = new StringBuilder();
                 for (int i = 0; i < a.leftKey().size(); i++) {
                     on.append(i == 0 ? "" : " and ").append("l.").append(q(a.leftKey().get(i)))
@@ -70,7 +80,7 @@ public final class PlanCompiler {
                 return "select l.*" + cols + " from (" + left + ") as l left join (" + right + ") as r on " + on;
             }
         if (n instanceof Node.Aggregate g) {
-                String in = select(org, byId.get(g.input()), byId, params);
+                String in = select(relation, byId.get(g.input()), byId, params);
                 List<String> items = new ArrayList<>();
                 g.groupBy().forEach(c -> items.add(q(c)));
                 for (Node.Metric m : g.metrics()) {

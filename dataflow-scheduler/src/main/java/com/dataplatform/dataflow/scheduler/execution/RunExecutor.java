@@ -4,6 +4,7 @@ import com.dataplatform.dataflow.scheduler.dataset.LakeWriter;
 import com.dataplatform.dataflow.scheduler.definition.DataflowDefinition;
 import com.dataplatform.dataflow.scheduler.definition.DataflowVersion;
 import com.dataplatform.dataflow.scheduler.definition.DefinitionParser;
+import com.dataplatform.dataflow.scheduler.deploy.SourceRelations;
 import com.dataplatform.dataflow.scheduler.dispatch.ClaimedRun;
 import com.dataplatform.dataflow.scheduler.dispatch.RunFinisher;
 import com.dataplatform.dataflow.scheduler.dispatch.RunStatus;
@@ -46,6 +47,7 @@ public class RunExecutor {
     private final RunFinisher finisher;
     private final Function<ClaimedRun, DataflowVersion> versions;
     private final JsonMapper json;
+    private final SourceRelations relations;
 
     public RunExecutor(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate tx, LakeWriter writer,
             RunFinisher finisher, Function<ClaimedRun, DataflowVersion> versions, JsonMapper json) {
@@ -56,6 +58,7 @@ public class RunExecutor {
         this.finisher = finisher;
         this.versions = versions;
         this.json = json;
+        this.relations = new SourceRelations(jdbc);
     }
 
     public Outcome execute(ClaimedRun run) {
@@ -69,7 +72,7 @@ public class RunExecutor {
                 DataflowDefinition d = DefinitionParser.parse(body);
                 writer.ensureSchema(run.org());
                 List<String[]> swaps = new ArrayList<>();
-                for (PlanCompiler.Statement st : PlanCompiler.compile(run.org(), d)) {
+                for (PlanCompiler.Statement st : PlanCompiler.compile(d, relations.forOrg(run.org()))) {
                     String fresh = LakeWriter.freshName();
                     jdbcTemplate.update("create table " + LakeWriter.qualified(run.org(), fresh) + " as " + st.sql(),
                             st.params().toArray());

@@ -1,0 +1,256 @@
+package com.dataplatform.dataflow.scheduler.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.dataplatform.common.events.CloudEventCodec;
+import com.dataplatform.common.events.OutgoingEvent;
+import com.dataplatform.common.topics.TopicCatalog;
+import com.dataplatform.dataflow.scheduler.ApiTestBase;
+import com.dataplatform.testsupport.SuiteKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Flow 3 on real PostgreSQL and Kafka: an app's live view registered in the lake catalog the way ci-deploy-service
+ * does it (SQL here: ci-deploy cannot run in this module), a dataflow reading it, and VersionPromoted / RolledBack
+ * events on deploy.events re-running that dataflow.
+ */
+class DeployEventsIT extends ApiTestBase {
+
+    private static final CloudEventCodec CODEC = new CloudEventCodec(JSON, "urn:dataplatform:ci-deploy-service");
+
+    private final String org = newOrg();
+    private final String app = "shop-" + randomLetters(10);
+    private final String appSql = app.replace('-', '_');
+    private final String dataset = appSql + "__orders";
+    private String totalsFlow;
+    private String otherFlow;
+
+    @Autowired
+    private TransactionTemplate tx;
+
+    private static String randomLetters(int n) {
+        StringBuilder sb = new StringBuilder();
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < n; i++) {
+            sb.append((char) ('a' + r.nextInt(26)));
+        }
+        return sb.toString();
+    }
+
+    @BeforeAll
+    static void deployTopic() throws Exception {
+        // deploy.events belongs to ci-deploy-service (which creates it); the test broker does not auto-create topics.
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SuiteKafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(TopicCatalog.DEPLOY_EVENTS.name(), 3, (short) 1))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    @BeforeEach
+    void appAndDataflows() throws Exception {
+        deployVersion(1, "('EU', 10), ('EU', 5), ('US', 7)");
+        promoteInDatabase(1);
+        Response created = postJson(org, "/api/dataflows", """
+                {"name": "region_totals", "type": "reporting", "nodes": [
+                  {"id": "s", "op": "source", "dataset": "%s"},
+                  {"id": "g", "op": "aggregate", "input": "s", "groupBy": ["region"], "metrics": [
+                     {"fn": "sum", "column": "amount", "as": "total"}, {"fn": "count", "as": "n"}]},
+                  {"id": "o", "op": "register", "input": "g", "dataset": "region_totals"}]}""".formatted(dataset));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("reads").toString()).isEqualTo("[\"" + dataset + "\"]");
+        totalsFlow = created.json().path("id").asString();
+        assertThat(putCsv(org, "plain", "id\n1\n").status()).isEqualTo(200);
+        Response other = postJson(org, "/api/dataflows", """
+                {"name": "plain_copy", "type": "etl", "nodes": [
+                  {"id": "s", "op": "source", "dataset": "plain"},
+                  {"id": "o", "op": "register", "input": "s", "dataset": "plain_copy"}]}""");
+        assertThat(other.status()).as(other.body()).isEqualTo(201);
+        otherFlow = other.json().path("id").asString();
+    }
+
+    /** The version schema and its table, as ci-deploy's assembly leaves them (immutable once tested). */
+    private void deployVersion(int version, String rows) {
+        String schema = "\"app_" + appSql + "_v" + version + "\"";
+        jdbc.sql("create schema " + schema).update();
+        jdbc.sql("create table " + schema + ".orders (region text, amount integer)").update();
+        jdbc.sql("insert into " + schema + ".orders values " + rows).update();
+    }
+
+    /** What ci-deploy's Cutover does in ONE transaction: (re)point the live view, upsert the catalog row. */
+    private void promoteInDatabase(int version) {
+        String live = "\"app_" + appSql + "\"";
+        tx.executeWithoutResult(s -> {
+            jdbc.sql("create schema if not exists " + live).update();
+            jdbc.sql("create or replace view " + live + ".\"orders\" as select * from \"app_" + appSql + "_v" + version
+                    + "\".\"orders\"").update();
+            jdbc.sql("""
+                    insert into lake.datasets (org, name, version, row_count, columns, relation, producer, updated_at)
+                    values (:org, :name, 1, :rows, cast(:columns as jsonb), :relation, :producer, now())
+                    on conflict (org, name) do update set version = lake.datasets.version + 1,
+                        row_count = excluded.row_count, relation = excluded.relation, updated_at = now()""")
+                    .param("org", org).param("name", dataset)
+                    .param("rows", jdbc.sql("select count(*) from " + live + ".\"orders\"").query(Long.class).single())
+                    .param("columns", "[{\"name\":\"region\",\"type\":\"text\"},{\"name\":\"amount\",\"type\":\"integer\"}]")
+                    .param("relation", live + ".\"orders\"").param("producer", "ci-deploy-service:" + app).update();
+        });
+    }
+
+    private ProducerRecord<String, byte[]> event(String tenant, String type, String appName, int version,
+            Integer previous) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("app", appName);
+        data.put("version", version);
+        data.put("previousVersion", previous);
+        data.put("tables", List.of("orders"));
+        return CODEC.toRecord(OutgoingEvent.of(TopicCatalog.DEPLOY_EVENTS, type, appName, tenant, appName, data),
+                OffsetDateTime.now());
+    }
+
+    private static void send(ProducerRecord<String, byte[]> record) throws Exception {
+        Map<String, Object> cfg = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SuiteKafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(cfg)) {
+            producer.send(record).get();
+        }
+    }
+
+    private List<String> runs(String dataflowId) {
+        return jdbc.sql("select status from run where org = :org and dataflow_id = cast(:df as uuid) order by seq")
+                .param("org", org).param("df", dataflowId).query(String.class).list();
+    }
+
+    private void awaitRuns(String dataflowId, String... statuses) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs(dataflowId).equals(List.of(statuses)));
+    }
+
+    private Map<String, String> totals() throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (JsonNode row : get(org, "/api/datasets/region_totals/rows").json()) {
+            out.put(row.path("region").asString(), row.path("total").asLong() + "/" + row.path("n").asLong());
+        }
+        return out;
+    }
+
+    @Test
+    void a_promotion_runs_the_dataflows_reading_the_app_and_each_run_sees_the_promoted_version() throws Exception {
+        send(event(org, "VersionPromoted", app, 1, null));
+        awaitRuns(totalsFlow, "SUCCEEDED");
+        assertThat(totals()).containsExactlyInAnyOrderEntriesOf(Map.of("EU", "15/2", "US", "7/1"));
+        assertThat(runs(otherFlow)).isEmpty();
+        String key = jdbc.sql("select idempotency_key from run where org = :org").param("org", org)
+                .query(String.class).single();
+        assertThat(key).startsWith("deploy:").endsWith(":" + totalsFlow);
+
+        deployVersion(2, "('EU', 100), ('APAC', 1), ('APAC', 2)");
+        promoteInDatabase(2);
+        ProducerRecord<String, byte[]> second = event(org, "VersionPromoted", app, 2, 1);
+        send(second);
+        awaitRuns(totalsFlow, "SUCCEEDED", "SUCCEEDED");
+        assertThat(totals()).containsExactlyInAnyOrderEntriesOf(Map.of("EU", "100/1", "APAC", "3/2"));
+
+        // a redelivery of the second promotion (same ce_id), then a rollback to version 1 on the same key: once
+        // the rollback's run exists, the redelivery before it has been handled — and it enqueued nothing
+        send(second);
+        promoteInDatabase(1);
+        send(event(org, "RolledBack", app, 1, 2));
+        awaitRuns(totalsFlow, "SUCCEEDED", "SUCCEEDED", "SUCCEEDED");
+        assertThat(totals()).containsExactlyInAnyOrderEntriesOf(Map.of("EU", "15/2", "US", "7/1"));
+        assertThat(runs(otherFlow)).isEmpty();
+    }
+
+    @Test
+    void events_of_another_org_or_another_app_and_other_stages_enqueue_nothing_here() throws Exception {
+        String stranger = newOrg();
+        send(event(stranger, "VersionPromoted", app, 1, null)); // same app name, another org's tenant
+        send(event(org, "VersionPromoted", "other-app", 1, null));
+        send(event(org, "TestsPassed", app, 1, null));
+        send(event(org, "VersionFailed", app, 1, null));
+        // the marker goes to the same partition as the first, third and fourth (key = app name)
+        send(event(org, "VersionPromoted", app, 1, null));
+        awaitRuns(totalsFlow, "SUCCEEDED");
+        assertThat(jdbc.sql("select count(*) from run where org = :o").param("o", stranger).query(Integer.class)
+                .single()).isZero();
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                .until(() -> runs(totalsFlow).size() == 1 && runs(otherFlow).isEmpty());
+    }
+
+    @Test
+    void a_malformed_promotion_goes_to_the_dead_letter_topic_and_enqueues_nothing() throws Exception {
+        String marker = "bad-" + UUID.randomUUID();
+        send(event(org, "VersionPromoted", "Not An App " + marker, 1, null));
+        ProducerRecord<String, byte[]> notJson = new ProducerRecord<>(TopicCatalog.DEPLOY_EVENTS.name(), app,
+                ("not json " + marker).getBytes(StandardCharsets.UTF_8));
+        event(org, "VersionPromoted", app, 1, null).headers().forEach(h -> notJson.headers().add(h));
+        send(notJson);
+        List<ConsumerRecord<String, byte[]>> dead = readTopic(TopicCatalog.DEPLOY_EVENTS.deadLetterTopic(),
+                Duration.ofSeconds(60), got -> got.stream()
+                        .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(marker)).count() == 2);
+        assertThat(dead.stream().filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(marker)))
+                .hasSize(2);
+        assertThat(runs(totalsFlow)).isEmpty();
+    }
+
+    @Test
+    void a_catalog_relation_outside_the_allowed_forms_fails_the_run_with_a_clear_error() throws Exception {
+        jdbc.sql("""
+                update lake.datasets set relation = '"pg_catalog"."pg_roles"' where org = :org and name = :name""")
+                .param("org", org).param("name", dataset).update();
+        send(event(org, "VersionPromoted", app, 1, null));
+        awaitRuns(totalsFlow, "FAILED");
+        String error = jdbc.sql("select error from run where org = :org and dataflow_id = cast(:df as uuid)")
+                .param("org", org).param("df", totalsFlow).query(String.class).single();
+        assertThat(error).contains("source dataset '" + dataset + "' cannot be read")
+                .contains("\"pg_catalog\".\"pg_roles\"").contains("is not allowed");
+        assertThat(get(org, "/api/datasets/region_totals").status()).isEqualTo(404);
+    }
+
+    @Test
+    void an_apps_view_named_by_a_dataset_it_did_not_register_fails_the_run() throws Exception {
+        // a dataset of this org pointing at the app's live view, registered by someone else
+        jdbc.sql("""
+                insert into lake.datasets (org, name, version, row_count, columns, relation, producer)
+                values (:org, 'borrowed', 1, 0, '[{"name":"region","type":"text"},{"name":"amount","type":"integer"}]',
+                        :relation, 'dataflow-scheduler')""")
+                .param("org", org).param("relation", "\"app_" + appSql + "\".\"orders\"").update();
+        Response created = postJson(org, "/api/dataflows", """
+                {"name": "borrowing", "type": "etl", "nodes": [
+                  {"id": "s", "op": "source", "dataset": "borrowed"},
+                  {"id": "o", "op": "register", "input": "s", "dataset": "borrowed_copy"}]}""");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String runId = postJson(org, "/api/dataflows/" + created.json().path("id").asString() + "/runs", null)
+                .json().path("id").asString();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> get(org, "/api/runs/" + runId).json().path("status").asString().equals("FAILED"));
+        assertThat(get(org, "/api/runs/" + runId).json().path("error").asString())
+                .contains("source dataset 'borrowed' cannot be read").contains("ci-deploy-service:" + app);
+    }
+}
