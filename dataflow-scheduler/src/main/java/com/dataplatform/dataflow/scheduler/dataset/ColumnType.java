@@ -28,13 +28,14 @@ public enum ColumnType {
         return this == BIGINT || this == NUMERIC;
     }
 
+    /** A catalog column type: a lake type name, or (as ci-deploy registers them) a PostgreSQL {@code format_type}. */
     public static ColumnType fromApi(String name) {
         for (ColumnType t : values()) {
             if (t.apiName.equals(name)) {
                 return t;
             }
         }
-        return TEXT;
+        return name == null ? TEXT : fromPostgres(name.replaceAll("\\([^)]*\\)", ""));
     }
 
     /** Maps information_schema.columns.data_type to a lake type. */

@@ -2,6 +2,7 @@ package com.dataplatform.dataflow.scheduler.dataset;
 
 import com.dataplatform.common.lake.LakeNames;
 import com.dataplatform.common.web.ApiException;
+import com.dataplatform.dataflow.scheduler.deploy.SourceRelations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ public class DatasetStore {
     private final TransactionTemplate tx;
     private final LakeWriter writer;
     private final JsonMapper json;
+    private final SourceRelations relations;
 
     public DatasetStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate tx, LakeWriter writer,
             JsonMapper json) {
@@ -30,6 +32,7 @@ public class DatasetStore {
         this.tx = tx;
         this.writer = writer;
         this.json = json;
+        this.relations = new SourceRelations(jdbc);
     }
 
     /** Creates or replaces the dataset with the upload's rows; nothing is stored if any row fails to load. */
@@ -61,6 +64,8 @@ public class DatasetStore {
             });
         } catch (DataAccessException e) {
             throw ApiException.invalid("body", "rows could not be stored: " + rootMessage(e));
+        } catch (DatasetOwnedElsewhere e) {
+            throw ApiException.conflict("name", e.getMessage());
         }
     }
 
@@ -85,8 +90,14 @@ public class DatasetStore {
 
     public List<Map<String, Object>> rows(String org, String name, int limit) {
         DatasetInfo info = find(org, name).orElseThrow(() -> ApiException.notFound("dataset", name));
-        List<Map<String, Object>> rows = jdbc.sql("select * from " + LakeNames.qualifiedTable(org, info.name())
-                + " limit :limit").param("limit", limit).query().listOfRows();
+        String relation;
+        try {
+            relation = relations.relationOf(org, info.name());
+        } catch (IllegalStateException e) {
+            throw ApiException.unprocessable("name", e.getMessage());
+        }
+        List<Map<String, Object>> rows = jdbc.sql("select * from " + relation + " limit :limit")
+                .param("limit", limit).query().listOfRows();
         List<Map<String, Object>> out = new ArrayList<>(rows.size());
         for (Map<String, Object> row : rows) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -61,10 +61,18 @@ public class LakeWriter {
                 .param("o", org).param("d", dataset).query().singleValue();
     }
 
-    /** Swaps {@code fresh} in as {@code dataset}, bumps the version and appends the event. */
+    /**
+     * Swaps {@code fresh} in as {@code dataset}, bumps the version and appends the event; a dataset another producer
+     * registered is never replaced ({@link DatasetOwnedElsewhere}).
+     */
     public DatasetInfo swapIn(String org, String dataset, String fresh) {
         LakeNames.requireDataset(dataset);
         lockDataset(org, dataset);
+        String owner = jdbc.sql("select producer from lake.datasets where org = :org and name = :name for update")
+                .param("org", org).param("name", dataset).query(String.class).optional().orElse(PRODUCER);
+        if (!PRODUCER.equals(owner)) {
+            throw new DatasetOwnedElsewhere(dataset, owner);
+        }
         String target = LakeNames.qualifiedTable(org, dataset);
         jdbc.sql("drop table if exists " + target).update();
         jdbc.sql("alter table " + qualified(org, fresh) + " rename to " + LakeNames.quote(dataset)).update();

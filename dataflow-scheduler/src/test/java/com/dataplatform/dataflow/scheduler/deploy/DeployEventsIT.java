@@ -234,6 +234,35 @@ class DeployEventsIT extends ApiTestBase {
     }
 
     @Test
+    void the_apps_dataset_reads_through_the_api_and_is_never_overwritten_by_an_upload_or_a_run() throws Exception {
+        JsonNode info = get(org, "/api/datasets/" + dataset).json();
+        assertThat(info.path("columns").toString())
+                .isEqualTo("[{\"name\":\"region\",\"type\":\"text\"},{\"name\":\"amount\",\"type\":\"bigint\"}]");
+        assertThat(get(org, "/api/datasets/" + dataset + "/rows").json()).hasSize(3);
+
+        Response upload = putCsv(org, dataset, "region,amount\nXX,1\n");
+        assertThat(upload.status()).as(upload.body()).isEqualTo(409);
+        assertThat(upload.json().path("detail").asString()).contains("ci-deploy-service:" + app);
+        Response hijack = postJson(org, "/api/dataflows", """
+                {"name": "hijack", "type": "etl", "nodes": [
+                  {"id": "s", "op": "source", "dataset": "plain"},
+                  {"id": "c", "op": "compute", "input": "s", "column": "region", "expr": "'XX'"},
+                  {"id": "o", "op": "register", "input": "c", "dataset": "%s"}]}""".formatted(dataset));
+        assertThat(hijack.status()).as(hijack.body()).isEqualTo(201);
+        String runId = postJson(org, "/api/dataflows/" + hijack.json().path("id").asString() + "/runs", null)
+                .json().path("id").asString();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> get(org, "/api/runs/" + runId).json().path("status").asString().equals("FAILED"));
+        assertThat(get(org, "/api/runs/" + runId).json().path("error").asString())
+                .contains("is produced by ci-deploy-service:" + app);
+        Map<String, Object> row = jdbc.sql("select relation, producer, version from lake.datasets "
+                + "where org = :org and name = :name").param("org", org).param("name", dataset).query().singleRow();
+        assertThat(row).containsEntry("relation", "\"app_" + appSql + "\".\"orders\"")
+                .containsEntry("producer", "ci-deploy-service:" + app).containsEntry("version", 1L);
+        assertThat(get(org, "/api/datasets/" + dataset + "/rows").json()).hasSize(3);
+    }
+
+    @Test
     void an_apps_view_named_by_a_dataset_it_did_not_register_fails_the_run() throws Exception {
         // a dataset of this org pointing at the app's live view, registered by someone else
         jdbc.sql("""
