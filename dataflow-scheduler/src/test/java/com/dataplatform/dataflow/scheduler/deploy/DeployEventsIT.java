@@ -233,6 +233,117 @@ class DeployEventsIT extends ApiTestBase {
         assertThat(get(org, "/api/datasets/region_totals").status()).isEqualTo(404);
     }
 
+    /**
+     * A run writing two outputs from two views of one app (two statements in one transaction) while cutovers, made as
+     * ci-deploy's (one transaction, lock_timeout, retried), repoint both views again and again: each run's outputs
+     * come from one version. Running the registers in separate transactions would break this.
+     */
+    @Test
+    void a_run_reading_two_views_of_an_app_during_promotions_never_mixes_versions() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("a_run_reading_two_views_of_an_app_during_promotions_never_mixes_versions seed=" + seed);
+        java.util.Random random = new java.util.Random(seed);
+        String mixApp = appSql + "_m";
+        int versions = 6;
+        for (int v = 1; v <= versions; v++) {
+            String schema = "\"app_" + mixApp + "_v" + v + "\"";
+            jdbc.sql("create schema " + schema).update();
+            for (String t : List.of("a", "b")) {
+                jdbc.sql("create table " + schema + "." + t + " as select " + v + " as v, g as id "
+                        + "from generate_series(1, 100000) g").update();
+            }
+        }
+        cutOver(mixApp, 1, java.time.Duration.ofSeconds(5));
+        Response created = postJson(org, "/api/dataflows", """
+                {"name": "two_views", "type": "mix", "nodes": [
+                  {"id": "a", "op": "source", "dataset": "%1$s__a"},
+                  {"id": "ga", "op": "aggregate", "input": "a", "groupBy": [], "metrics": [
+                     {"fn": "min", "column": "v", "as": "lo"}, {"fn": "max", "column": "v", "as": "hi"}]},
+                  {"id": "oa", "op": "register", "input": "ga", "dataset": "mix_a"},
+                  {"id": "b", "op": "source", "dataset": "%1$s__b"},
+                  {"id": "gb", "op": "aggregate", "input": "b", "groupBy": [], "metrics": [
+                     {"fn": "min", "column": "v", "as": "lo"}, {"fn": "max", "column": "v", "as": "hi"}]},
+                  {"id": "ob", "op": "register", "input": "gb", "dataset": "mix_b"}]}""".formatted(mixApp));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String flow = created.json().path("id").asString();
+
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger cutovers = new java.util.concurrent.atomic.AtomicInteger();
+        Thread promoter = new Thread(() -> {
+            int v = 1;
+            while (!stop.get()) {
+                v = v % versions + 1;
+                cutOver(mixApp, v, java.time.Duration.ofMillis(50));
+                cutovers.incrementAndGet();
+                try {
+                    Thread.sleep(random.nextInt(40));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        promoter.start();
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        try {
+            for (int i = 0; i < 15; i++) {
+                String runId = postJson(org, "/api/dataflows/" + flow + "/runs", null).json().path("id").asString();
+                await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql("select status from run where id = "
+                        + "cast(:id as uuid)").param("id", runId).query(String.class).single().equals("SUCCEEDED"));
+                Map<String, Object> out = jdbc.sql("select (select lo from " + lake("mix_a") + ") as alo, (select hi "
+                        + "from " + lake("mix_a") + ") as ahi, (select lo from " + lake("mix_b") + ") as blo, "
+                        + "(select hi from " + lake("mix_b") + ") as bhi").query().singleRow();
+                assertThat(java.util.Set.copyOf(out.values())).as("run %d (seed %d): %s", i, seed, out).hasSize(1);
+                seen.add(((Number) out.get("alo")).intValue());
+            }
+        } finally {
+            stop.set(true);
+            promoter.join(30_000);
+        }
+        System.out.println("versions seen by runs: " + seen + ", cutovers: " + cutovers.get());
+        assertThat(cutovers.get()).as("cutovers happened during the runs").isGreaterThan(5);
+    }
+
+    private String lake(String datasetName) {
+        return "\"lake_" + org + "\".\"" + datasetName + "\"";
+    }
+
+    /** ci-deploy's cutover for views a and b of an app (b first), retried on lock timeouts like Cutover.swap. */
+    private void cutOver(String appSqlName, int version, java.time.Duration lockTimeout) {
+        String live = "\"app_" + appSqlName + "\"";
+        for (int attempt = 0; ; attempt++) {
+            try {
+                tx.executeWithoutResult(s -> {
+                    jdbc.sql("select set_config('lock_timeout', :t, true)").param("t", lockTimeout.toMillis() + "ms")
+                            .query().singleValue();
+                    jdbc.sql("create schema if not exists " + live).update();
+                    for (String t : List.of("b", "a")) {
+                        jdbc.sql("create or replace view " + live + "." + t + " as select * from \"app_" + appSqlName
+                                + "_v" + version + "\"." + t).update();
+                        jdbc.sql("""
+                                insert into lake.datasets (org, name, version, row_count, columns, relation, producer)
+                                values (:org, :name, 1, 100000, cast(:columns as jsonb), :relation, :producer)
+                                on conflict (org, name) do update set version = lake.datasets.version + 1""")
+                                .param("org", org).param("name", appSqlName + "__" + t)
+                                .param("columns", "[{\"name\":\"v\",\"type\":\"integer\"},{\"name\":\"id\",\"type\":\"integer\"}]")
+                                .param("relation", live + "." + t)
+                                .param("producer", "ci-deploy-service:" + appSqlName.replace('_', '-')).update();
+                    }
+                });
+                return;
+            } catch (org.springframework.dao.DataAccessException e) {
+                if (attempt > 2000) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     @Test
     void the_apps_dataset_reads_through_the_api_and_is_never_overwritten_by_an_upload_or_a_run() throws Exception {
         JsonNode info = get(org, "/api/datasets/" + dataset).json();
