@@ -61,16 +61,16 @@ public class EmbedRenderBenchmark implements Benchmark {
             String pageUrl = setUpPage(http, base);
             String staticUrl = base + "/assets/embed.css";
 
-            System.out.println("embed: " + jvmSettings());
+            log(jvmSettings());
             load(http, staticUrl, clients, warmup);
             Load baseline = load(http, staticUrl, clients, measure);
-            System.out.println("embed: static " + baseline);
+            log("static " + baseline);
             load(http, pageUrl, clients, warmup);
             Load warm;
             try (Profile profile = Profile.start("warm-page")) {
                 warm = load(http, pageUrl, clients, measure);
             }
-            System.out.println("embed: page   " + warm);
+            log("page   " + warm);
 
             ResultCache cache = node.getBean(ResultCache.class);
             double[] cold = new double[colds];
@@ -85,8 +85,10 @@ public class EmbedRenderBenchmark implements Benchmark {
 
             String staticName = "static file /assets/embed.css, same app, " + clients + " clients";
             String scenario = String.format("page with 3 areas over %,d lake rows, %d clients", rows, clients);
-            System.out.printf("embed: warm p99 %.2f ms (target < 50), throughput %.2fx static (target >= 0.3)%n",
-                    warm.p99(), warm.throughput() / baseline.throughput());
+            log(String.format("warm p99 %.2f ms (target < 50), throughput %.2fx static (target >= 0.3)",
+                    warm.p99(), warm.throughput() / baseline.throughput()));
+            log(String.format("1 client: warm p50 %.1f / p99 %.1f ms, cold after invalidation p50 %.1f / p99 %.1f ms",
+                    pct(warmSingle, 50), pct(warmSingle, 99), pct(cold, 50), pct(cold, 99)));
             return List.of(
                     new Result(scenario + ": warm renders/s", staticName, baseline.throughput(), warm.throughput(),
                             "req/s", true),
@@ -98,6 +100,24 @@ public class EmbedRenderBenchmark implements Benchmark {
                             rows), "same page warm, 1 client", pct(warmSingle, 50), pct(cold, 50), "ms", false),
                     new Result(String.format("cold render after invalidation (3 queries over %,d rows), 1 client, p99",
                             rows), "same page warm, 1 client", pct(warmSingle, 99), pct(cold, 99), "ms", false));
+        }
+    }
+
+    /**
+     * Progress and figures on stdout, and appended to {@code -Dbench.embed.out=<file>} if set (bench/target is shared
+     * by every benchmark run on the machine, so its report can be overwritten by another run).
+     */
+    private static void log(String line) {
+        String text = "embed: " + line;
+        System.out.println(text);
+        String out = System.getProperty("bench.embed.out", "");
+        if (!out.isBlank()) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(out), java.time.Instant.now() + " " + text + "\n",
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                System.out.println("embed: cannot append to " + out + ": " + e);
+            }
         }
     }
 
@@ -257,7 +277,7 @@ public class EmbedRenderBenchmark implements Benchmark {
                 recording.stop();
                 recording.dump(file);
                 recording.close();
-                System.out.println("embed: JFR recording written to " + file.toAbsolutePath());
+                log("JFR recording written to " + file.toAbsolutePath());
             }
         }
     }

@@ -1,12 +1,10 @@
 package com.dataplatform.analytics.embed.data;
 
 import com.dataplatform.common.topics.TopicCatalog;
-import java.util.Collection;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,7 +18,6 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.support.TopicPartitionOffset;
 
 /**
@@ -28,9 +25,9 @@ import org.springframework.kafka.support.TopicPartitionOffset;
  * group</b>. Invalidation is a broadcast — each instance must see every event — so a shared group (which splits the
  * partitions) is wrong, and a group per instance either leaves a new group on the broker at every start (the old
  * random id) or, with a stable id, lets two instances that share the id split the events. With no group there is
- * nothing to commit or leave behind: on start the consumer is positioned at the end of each partition (the cache is
- * empty then, so older events are irrelevant), and {@link #start()} waits until it is, before the web server
- * starts, so no event published after startup is missed. The container comes from Boot's configurer, so the suite's
+ * nothing to commit or leave behind: {@link #start()} reads the end offset of each partition and the container starts
+ * exactly there (the cache is empty then, so older events are irrelevant; no event published after that read is
+ * missed), before the web server starts. The container comes from Boot's configurer, so the suite's
  * error handler (DLT) applies; Spring Kafka never commits for a null group.
  */
 class CacheInvalidationConsumer implements SmartLifecycle {
@@ -62,35 +59,40 @@ class CacheInvalidationConsumer implements SmartLifecycle {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        configurer.configure(factory, new DefaultKafkaConsumerFactory<>(props));
-        factory.setConcurrency(1);
 
         partitions = partitionIds();
+        DefaultKafkaConsumerFactory<Object, Object> noGroup = new DefaultKafkaConsumerFactory<>(props);
+        Map<TopicPartition, Long> ends = endOffsets(noGroup);
+        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        configurer.configure(factory, noGroup);
+        factory.setConcurrency(1);
         ConcurrentMessageListenerContainer<Object, Object> c = factory.createContainer(partitions.stream()
-                .map(p -> new TopicPartitionOffset(TOPIC, p)).toArray(TopicPartitionOffset[]::new));
-        CountDownLatch positioned = new CountDownLatch(1);
+                .map(p -> {
+                    Long end = ends.get(new TopicPartition(TOPIC, p));
+                    return end == null ? new TopicPartitionOffset(TOPIC, p) : new TopicPartitionOffset(TOPIC, p, end);
+                })
+                .toArray(TopicPartitionOffset[]::new));
         c.getContainerProperties().setGroupId(null);
         c.getContainerProperties().setClientId("analytics-embed-cache-invalidation");
         c.getContainerProperties().setMessageListener(listener);
-        c.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
-            @Override
-            public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
-                consumer.seekToEnd(assigned);
-                assigned.forEach(consumer::position); // resolve the end offsets now, not at the first fetch
-                positioned.countDown();
-            }
-        });
         c.setBeanName("embedCacheInvalidation");
         c.start();
         container = c;
-        try {
-            if (!positioned.await(positionTimeoutMs, TimeUnit.MILLISECONDS)) {
-                log.warn("{} not positioned after {} ms (Kafka unreachable?); invalidations until then are missed, "
-                        + "cached results expire after embed.cache-ttl", TOPIC, positionTimeoutMs);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    }
+
+    /**
+     * The end of each partition now, read before the container starts: the container starts exactly there, so an
+     * event published after this call is never missed however late the consumer thread gets going. If Kafka cannot
+     * answer, the consumer falls back to {@code auto.offset.reset=latest} at its first poll.
+     */
+    private Map<TopicPartition, Long> endOffsets(ConsumerFactory<Object, Object> noGroup) {
+        List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(TOPIC, p)).toList();
+        try (Consumer<Object, Object> probe = noGroup.createConsumer(null, "analytics-embed-cache-probe")) {
+            return probe.endOffsets(tps, Duration.ofMillis(positionTimeoutMs));
+        } catch (RuntimeException e) {
+            log.warn("cannot read the end offsets of {} ({}); starting at the latest offset on first poll", TOPIC,
+                    e.toString());
+            return Map.of();
         }
     }
 

@@ -51,7 +51,7 @@ class DataConfiguration {
     @Bean
     CacheInvalidationConsumer cacheInvalidationConsumer(ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
             ConsumerFactory<?, ?> consumerFactory, KafkaAdmin admin, DatasetChangesListener listener) {
-        return new CacheInvalidationConsumer(configurer, consumerFactory, admin, listener, 30_000);
+        return new CacheInvalidationConsumer(configurer, consumerFactory, admin, listener, 10_000);
     }
 
     /** The consumed topic, created with the catalog's spec if its owner has not started yet (no-op otherwise). */
