@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -19,6 +16,13 @@ import java.util.List;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import tools.jackson.core.JacksonException;
@@ -29,7 +33,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Delivers a batch as one JSON POST {@code {streamId, epoch, records: [{id, type, subject, time, topic, partition,
  * offset, key, data}]}} signed with {@code X-Signature-256: sha256=<hex HMAC-SHA256(secret, body)>}. The URL passes the
- * SSRF guard again before every POST (its DNS answer may have changed since the stream was created).
+ * SSRF guard again before every POST (its DNS answer may have changed since the stream was created), and the POST's
+ * connect goes only to addresses the guard approves at that moment ({@link
+ * com.dataplatform.common.security.GuardedHttpClients}), so a DNS answer that flips between check and connect is
+ * refused too.
  */
 public class WebhookClient implements DestinationClient {
 
@@ -37,13 +44,13 @@ public class WebhookClient implements DestinationClient {
     public static final String STREAM_HEADER = "X-Stream-Id";
     public static final String EPOCH_HEADER = "X-Stream-Epoch";
 
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final OutboundUrlGuard guard;
     private final JsonMapper json;
     private final URI url;
     private final SecretKeySpec key;
 
-    public WebhookClient(HttpClient http, OutboundUrlGuard guard, JsonMapper json, String url, String secret) {
+    public WebhookClient(CloseableHttpClient http, OutboundUrlGuard guard, JsonMapper json, String url, String secret) {
         this.http = http;
         this.guard = guard;
         this.json = json;
@@ -59,20 +66,28 @@ public class WebhookClient implements DestinationClient {
             throw new DeliveryException("destination refused by the SSRF guard: " + decision.reason());
         }
         byte[] body = body(streamId, epoch, batch);
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header(STREAM_HEADER, streamId.toString())
-                .header(EPOCH_HEADER, Long.toString(epoch))
-                .header(SIGNATURE_HEADER, "sha256=" + sign(key, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<Void> response;
+        HttpPost post = new HttpPost(url);
+        post.setConfig(RequestConfig.custom().setRedirectsEnabled(false)
+                .setConnectionRequestTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .setResponseTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build());
+        post.setHeader(STREAM_HEADER, streamId.toString());
+        post.setHeader(EPOCH_HEADER, Long.toString(epoch));
+        post.setHeader(SIGNATURE_HEADER, "sha256=" + sign(key, body));
+        post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        int status;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            status = http.execute(post, response -> {
+                EntityUtils.consume(response.getEntity());
+                return response.getCode();
+            });
         } catch (IOException e) {
             throw new DeliveryException("POST failed: " + e, e);
         }
-        if (response.statusCode() / 100 != 2) {
-            throw new DeliveryException("destination answered " + response.statusCode());
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (status / 100 != 2) {
+            throw new DeliveryException("destination answered " + status);
         }
     }
 

@@ -1,5 +1,6 @@
 package com.dataplatform.stream.distributor.node;
 
+import com.dataplatform.common.security.GuardedHttpClients;
 import com.dataplatform.common.security.OutboundUrlGuard;
 import com.dataplatform.stream.distributor.assignment.Assignment;
 import com.dataplatform.stream.distributor.assignment.AssignmentStore;
@@ -16,7 +17,6 @@ import com.dataplatform.stream.distributor.delivery.WebhookClient;
 import com.dataplatform.stream.distributor.observability.DistributorMetrics;
 import com.dataplatform.stream.distributor.stream.Destination;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -62,7 +63,7 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
     private final OutboundUrlGuard guard;
     private final JsonMapper json;
     private final ConnectivityDaemon connectivity;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final StreamWorker.Context workerContext;
     private final Map<UUID, StreamWorker> owned = new ConcurrentHashMap<>();
     private final Object lock = new Object();
@@ -84,8 +85,7 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
                 () -> owned.values().stream().mapToLong(StreamWorker::lag).sum());
         this.connectivity = new ConnectivityDaemon(List.of(new PostgresProbe(dataSource), new KafkaProbe(bootstrap)),
                 settings.failureThreshold(), settings.probeTimeout(), this);
-        this.http = HttpClient.newBuilder().connectTimeout(settings.webhookTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = GuardedHttpClients.create(guard, settings.webhookTimeout(), settings.webhookTimeout(), 64);
         Map<String, Object> consumer = new HashMap<>();
         consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
@@ -157,6 +157,7 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
         if (p != null) {
             p.close(Duration.ofSeconds(2));
         }
+        http.close(org.apache.hc.core5.io.CloseMode.GRACEFUL);
     }
 
     private void safePoll() {
