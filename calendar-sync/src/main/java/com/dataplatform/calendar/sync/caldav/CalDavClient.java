@@ -1,6 +1,8 @@
 package com.dataplatform.calendar.sync.caldav;
 
+import com.dataplatform.common.security.GuardedHttpClients;
 import com.dataplatform.common.security.OutboundUrlGuard;
+import java.time.Duration;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -28,7 +30,7 @@ import org.w3c.dom.NodeList;
  * A small CalDAV (RFC 4791) client: sync-collection (RFC 6578), calendar-multiget, GET and PUT with If-Match /
  * If-None-Match. Every URL it calls — the base URL and every href the server returns — passes the SSRF guard
  * first, so a server cannot redirect us into the internal network. Redirects are not followed. The transport is
- * {@link GuardedHttp}: the connect goes only to addresses the guard approved when the socket is opened (no DNS
+ * {@link GuardedHttpClients}: the connect goes only to addresses the guard approved when the socket is opened (no DNS
  * rebinding between the check and the connect).
  */
 public final class CalDavClient {
@@ -84,7 +86,7 @@ public final class CalDavClient {
 
     /** A client with its own guarded connection pool (one-off use; the service shares one pool in CalDavSync). */
     public static CalDavClient standalone(OutboundUrlGuard guard, String baseUrl, String username, String password) {
-        return new CalDavClient(GuardedHttp.client(guard), guard, baseUrl, username, password);
+        return new CalDavClient(GuardedHttpClients.create(guard, Duration.ofSeconds(10), Duration.ofSeconds(30), 20), guard, baseUrl, username, password);
     }
 
     public URI base() {

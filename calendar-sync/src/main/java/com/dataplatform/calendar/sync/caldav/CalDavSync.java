@@ -4,6 +4,7 @@ import com.dataplatform.calendar.sync.ingest.EventStore;
 import com.dataplatform.calendar.sync.ingest.Ingestion;
 import com.dataplatform.calendar.sync.system.CalendarSystem;
 import com.dataplatform.calendar.sync.system.SystemStore;
+import com.dataplatform.common.security.GuardedHttpClients;
 import com.dataplatform.common.security.OutboundUrlGuard;
 import com.dataplatform.common.web.ApiException;
 import jakarta.annotation.PreDestroy;
@@ -19,6 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -56,8 +59,10 @@ public class CalDavSync {
     private final Duration pollInterval;
     private final Duration leaseTime;
     private final Duration waitTime;
+    private final Counter syncErrors;
 
     CalDavSync(SystemStore systems, Ingestion ingestion, JdbcClient jdbc, OutboundUrlGuard guard, SyncLease lease,
+            MeterRegistry meters,
             @Value("${calendar.caldav.poll-interval:5m}") Duration pollInterval,
             @Value("${calendar.caldav.sync-lease:2m}") Duration leaseTime,
             @Value("${calendar.caldav.sync-wait:60s}") Duration waitTime) {
@@ -66,10 +71,12 @@ public class CalDavSync {
         this.jdbc = jdbc;
         this.guard = guard;
         this.lease = lease;
-        this.http = GuardedHttp.client(guard);
+        this.http = GuardedHttpClients.create(guard, Duration.ofSeconds(10), Duration.ofSeconds(30), 20);
         this.pollInterval = pollInterval;
         this.leaseTime = leaseTime;
         this.waitTime = waitTime;
+        this.syncErrors = Counter.builder("calendar.sync.errors")
+                .description("CalDAV pulls that failed (server unreachable or refused, bad answer)").register(meters);
     }
 
     @PreDestroy
@@ -116,6 +123,7 @@ public class CalDavSync {
         try {
             return Optional.of(run(system, client, owner.get()));
         } catch (RuntimeException e) {
+            syncErrors.increment();
             lease.fail(system.id(), owner.get(), String.valueOf(e.getMessage()));
             throw e;
         }

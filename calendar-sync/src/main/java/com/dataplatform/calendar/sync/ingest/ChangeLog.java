@@ -1,5 +1,6 @@
 package com.dataplatform.calendar.sync.ingest;
 
+import org.slf4j.MDC;
 import com.dataplatform.calendar.sync.system.CalendarSystem;
 import com.dataplatform.calendar.sync.unified.UnifiedEvent;
 import com.dataplatform.common.topics.TopicCatalog;
@@ -70,6 +71,7 @@ public class ChangeLog {
                     changed.keySet().stream().map(id -> new Object[] {org, id}).toList());
         }
         java.util.List<Object[]> rows = new java.util.ArrayList<>();
+        String requestId = MDC.get("requestId"); // the request that caused the changes, relayed as ce_requestid
         String sourceJson = source == null ? "null" : "\"" + source.id() + "\"";
         changed.forEach((id, e) -> {
             String eventJson = serialized.apply(e);
@@ -78,11 +80,11 @@ public class ChangeLog {
                     + ",\"sourceSystemId\":" + sourceJson + ",\"event\":"
                     + (eventJson != null ? eventJson : json.writeValueAsString(e)) + "}";
             rows.add(new Object[] {UUID.randomUUID(), TopicCatalog.CALENDAR_EVENTS.name(), e.status() == UnifiedEvent.Status.CANCELLED ? "EventCancelled"
-                    : "EventUpserted", id.toString(), org, id.toString(), data});
+                    : "EventUpserted", id.toString(), org, id.toString(), data, requestId});
         });
         batch.batchUpdate("""
-                insert into outbox (event_id, topic, type, key, tenant, subject, payload)
-                values (?, ?, ?, ?, ?, ?, cast(? as jsonb))""", rows);
+                insert into outbox (event_id, topic, type, key, tenant, subject, payload, request_id)
+                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)""", rows);
     }
 
     public void merged(String org, UUID id, String mergedUid, String reason) {
@@ -95,8 +97,9 @@ public class ChangeLog {
 
     private void outbox(String type, UUID id, String org, Map<String, Object> data) {
         jdbc.sql("""
-                insert into outbox (event_id, topic, type, key, tenant, subject, payload)
-                values (?, ?, ?, ?, ?, ?, cast(? as jsonb))""")
-                .params(UUID.randomUUID(), TopicCatalog.CALENDAR_EVENTS.name(), type, id.toString(), org, id.toString(), json.writeValueAsString(data)).update();
+                insert into outbox (event_id, topic, type, key, tenant, subject, payload, request_id)
+                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)""")
+                .params(UUID.randomUUID(), TopicCatalog.CALENDAR_EVENTS.name(), type, id.toString(), org, id.toString(),
+                        json.writeValueAsString(data), MDC.get("requestId")).update();
     }
 }

@@ -34,6 +34,9 @@ public class Ingestion {
         this.jdbc = jdbc;
         this.json = json;
         this.metrics = metrics;
+        for (CalendarSystem.Type type : CalendarSystem.Type.values()) { // exported at 0 from the start
+            metrics.counter("calendar.echoes.suppressed", "system_type", type.wire());
+        }
     }
 
     @Transactional

@@ -68,6 +68,11 @@ public class WriteBack {
         this.caldav = caldav;
         this.json = json;
         this.metrics = metrics;
+        // exported from the start (at 0), so dashboards and alerts see the series before the first failure
+        for (String name : new String[] {"calendar.writeback.failures", "calendar.writeback.puts",
+                "calendar.writeback.conflicts"}) {
+            metrics.counter(name);
+        }
     }
 
     private record Job(long id, String org, UUID eventId, int attempts) {

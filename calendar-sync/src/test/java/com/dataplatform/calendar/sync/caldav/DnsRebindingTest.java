@@ -3,6 +3,7 @@ package com.dataplatform.calendar.sync.caldav;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.dataplatform.common.security.GuardedHttpClients;
 import com.dataplatform.common.security.OutboundUrlGuard;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
@@ -116,10 +117,10 @@ class DnsRebindingTest {
     void the_dns_hook_answers_only_with_addresses_the_guard_approves() throws Exception {
         OutboundUrlGuard guard = new OutboundUrlGuard(List.of("127.0.0.1/32"),
                 host -> host.equals("ok.test") ? address("127.0.0.1") : address("169.254.169.254"));
-        assertThat(GuardedHttp.resolver(guard).resolve("ok.test")).containsExactly(address("127.0.0.1"));
-        assertThatThrownBy(() -> GuardedHttp.resolver(guard).resolve("metadata.test"))
+        assertThat(GuardedHttpClients.resolver(guard).resolve("ok.test")).containsExactly(address("127.0.0.1"));
+        assertThatThrownBy(() -> GuardedHttpClients.resolver(guard).resolve("metadata.test"))
                 .isInstanceOf(java.net.UnknownHostException.class).hasMessageContaining("link-local");
-        assertThatThrownBy(() -> GuardedHttp.resolver(guard).resolveCanonicalHostname("metadata.test"))
+        assertThatThrownBy(() -> GuardedHttpClients.resolver(guard).resolveCanonicalHostname("metadata.test"))
                 .isInstanceOf(java.net.UnknownHostException.class);
     }
 }
