@@ -34,7 +34,7 @@ public class RunReader {
     }
 
     public List<RunView> list(String org, RunStatus status, UUID dataflowId, int limit) {
-        return jdbc.sql(SELECT + """
+        return jdbc.sql(SELECT + " " + """
                  where org = :org and (cast(:status as text) is null or status = :status)
                  and (cast(:df as uuid) is null or dataflow_id = :df) order by seq desc limit :limit""")
                 .param("org", org).param("status", status == null ? null : status.name())

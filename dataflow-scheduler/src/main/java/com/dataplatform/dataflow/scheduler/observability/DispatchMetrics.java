@@ -28,6 +28,7 @@ public class DispatchMetrics {
     private final MultiGauge queueDepth;
     private final AtomicLong blocked = new AtomicLong();
     private final AtomicLong running = new AtomicLong();
+    private final java.util.Set<String> seenTypes = ConcurrentHashMap.newKeySet();
 
     public DispatchMetrics(JdbcClient jdbc, MeterRegistry registry) {
         this.jdbc = jdbc;
@@ -45,6 +46,9 @@ public class DispatchMetrics {
                 .description("QUEUED runs not found ready (yet): waiting for a conflicting run, or not evaluated"
                         + " while no worker is free").register(registry);
         Gauge.builder("dataflow.runs.running", running, AtomicLong::get).description("RUNNING runs").register(registry);
+        for (String status : new String[] {"QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"}) {
+            counter(status); // every status exported at 0 from the start
+        }
     }
 
     public void dispatchStep(Duration d) {
@@ -57,8 +61,12 @@ public class DispatchMetrics {
     }
 
     public void status(String status) {
-        byStatus.computeIfAbsent(status, s -> Counter.builder("dataflow.runs").tag("status", s)
-                .description("Runs entering a status, counted by this instance").register(registry)).increment();
+        counter(status).increment();
+    }
+
+    private Counter counter(String status) {
+        return byStatus.computeIfAbsent(status, s -> Counter.builder("dataflow.runs").tag("status", s)
+                .description("Runs entering a status, counted by this instance").register(registry));
     }
 
     public void leaseExpired(int n) {
@@ -73,10 +81,20 @@ public class DispatchMetrics {
     /** Reads queue depth by type, blocked and running runs (uses the partial indexes on QUEUED runs). */
     public void refresh() {
         List<MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
+        java.util.Set<String> queued = new java.util.HashSet<>();
         jdbc.sql("select type, count(*) from run where status = 'QUEUED' group by type")
                 .query(rs -> {
+                    queued.add(rs.getString(1));
                     rows.add(MultiGauge.Row.of(Tags.of("type", rs.getString(1)), rs.getLong(2)));
                 });
+        seenTypes.addAll(queued);
+        // every type a dataflow is defined with has a row (0 when nothing waits), so an idle queue reads 0, not "no data"
+        seenTypes.addAll(jdbc.sql("select distinct type from dataflow").query(String.class).list());
+        for (String type : seenTypes) {
+            if (!queued.contains(type)) {
+                rows.add(MultiGauge.Row.of(Tags.of("type", type), 0));
+            }
+        }
         queueDepth.register(rows, true);
         blocked.set(jdbc.sql("select count(*) from run where status = 'QUEUED' and not ready").query(Long.class).single());
         running.set(jdbc.sql("select count(*) from run where status = 'RUNNING'").query(Long.class).single());

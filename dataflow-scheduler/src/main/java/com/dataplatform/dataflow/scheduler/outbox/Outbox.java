@@ -1,5 +1,6 @@
 package com.dataplatform.dataflow.scheduler.outbox;
 
+import org.slf4j.MDC;
 import com.dataplatform.common.topics.Topic;
 import java.util.List;
 import java.util.UUID;
@@ -57,12 +58,13 @@ public class Outbox {
             payloads[i] = json.writeValueAsString(e.data());
         }
         jdbc.sql("""
-                insert into outbox (event_id, topic, type, key, tenant, subject, payload)
-                select e, t, ty, k, te, s, cast(p as jsonb)
+                insert into outbox (event_id, topic, type, key, tenant, subject, payload, request_id)
+                select e, t, ty, k, te, s, cast(p as jsonb), cast(:requestId as text)
                 from unnest(cast(:ids as uuid[]), cast(:topics as text[]), cast(:types as text[]), cast(:keys as text[]),
                             cast(:tenants as text[]), cast(:subjects as text[]), cast(:payloads as text[]))
                      as x(e, t, ty, k, te, s, p)""")
                 .param("ids", ids).param("topics", topics).param("types", types).param("keys", keys)
-                .param("tenants", tenants).param("subjects", subjects).param("payloads", payloads).update();
+                .param("tenants", tenants).param("subjects", subjects).param("payloads", payloads)
+                .param("requestId", MDC.get("requestId")).update();
     }
 }

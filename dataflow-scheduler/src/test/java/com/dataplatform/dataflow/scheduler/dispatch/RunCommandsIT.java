@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** Run requests arriving on dataflow.commands (real Kafka, real PostgreSQL, the service's own listener). */
 class RunCommandsIT extends ApiTestBase {
@@ -74,6 +75,13 @@ class RunCommandsIT extends ApiTestBase {
                 "select status from run where org = :org and idempotency_key = 'm1'").param("org", org)
                 .query(String.class).optional().orElse(null)));
         assertThat(runs()).containsExactly("SUCCEEDED", "SUCCEEDED");
+
+        // the run list a user sees: both runs, newest first, filtered by dataflow and status
+        JsonNode listed = get(org, "/api/runs?dataflowId=" + dataflowId + "&status=SUCCEEDED&limit=10").json();
+        assertThat(listed).hasSize(2);
+        assertThat(listed.get(0).path("dataflowId").asString()).isEqualTo(dataflowId);
+        assertThat(get(org, "/api/runs?status=FAILED").json()).isEmpty();
+        assertThat(get(newOrg(), "/api/runs?dataflowId=" + dataflowId).json()).as("another org").isEmpty();
     }
 
     @Test
