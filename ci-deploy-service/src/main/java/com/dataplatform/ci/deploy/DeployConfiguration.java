@@ -9,6 +9,8 @@ import com.dataplatform.ci.deploy.lifecycle.Inputs;
 import com.dataplatform.ci.deploy.lifecycle.IntegrationTests;
 import com.dataplatform.ci.deploy.lifecycle.LiveProcesses;
 import com.dataplatform.ci.deploy.lifecycle.Pipeline;
+import com.dataplatform.ci.deploy.lifecycle.StageMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.dataplatform.ci.deploy.lifecycle.Recovery;
 import com.dataplatform.ci.deploy.lifecycle.Retention;
 import com.dataplatform.ci.deploy.lifecycle.Rollback;
@@ -111,9 +113,9 @@ class DeployConfiguration {
     @Bean(destroyMethod = "shutdown")
     Pipeline pipeline(VersionStore store, Assembler assembler, VersionRoles roles, AppRuntime runtime,
             IntegrationTests tests, Cutover cutover, LiveProcesses live, RunEnvironment env, Inputs inputs,
-            Retention retention, DeployProperties props, JdbcClient jdbc, JsonMapper json) {
+            Retention retention, DeployProperties props, JdbcClient jdbc, JsonMapper json, MeterRegistry meters) {
         return new Pipeline(store, assembler, roles, runtime, tests, cutover, live, env, inputs, retention, props,
-                jdbc, json);
+                jdbc, json, new StageMetrics(meters));
     }
 
     @Bean

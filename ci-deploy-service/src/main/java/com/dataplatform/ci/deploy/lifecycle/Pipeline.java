@@ -45,12 +45,14 @@ public class Pipeline {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final ExecutorService executor;
+    private final StageMetrics stageMetrics;
     private volatile boolean shuttingDown;
 
     public Pipeline(VersionStore store, Assembler assembler, VersionRoles roles, AppRuntime runtime,
             IntegrationTests tests, Cutover cutover, LiveProcesses live, RunEnvironment env, Inputs inputs,
-            Retention retention, DeployProperties props, JdbcClient jdbc, JsonMapper json) {
+            Retention retention, DeployProperties props, JdbcClient jdbc, JsonMapper json, StageMetrics stageMetrics) {
         this.store = store;
+        this.stageMetrics = stageMetrics;
         this.assembler = assembler;
         this.roles = roles;
         this.runtime = runtime;
@@ -84,6 +86,7 @@ public class Pipeline {
         VersionPaths paths = VersionPaths.of(props.workDir(), app, version);
         String stage = row.status().name();
         String password = null;
+        long since = System.nanoTime();
         try {
             AppDescriptor d = DescriptorParser.parse(row.descriptor(), new AppName(app), row.org());
             if (!resume) {
@@ -95,6 +98,7 @@ public class Pipeline {
                         event(row, "contentHash", hash))) {
                     return;
                 }
+                since = stageMetrics.ok(stage, since);
                 stage = "DEPLOYING";
                 checkRunning();
                 String problem = inputs.problem(d, row.org());
@@ -108,12 +112,14 @@ public class Pipeline {
                         deployed)) {
                     return;
                 }
+                since = stageMetrics.ok(stage, since);
                 stage = "RUNNING";
                 runOnce(row, d, paths, password);
                 checkRunning();
                 if (!store.advance(row, VersionStatus.RUNNING, VersionStatus.TESTING, null, null)) {
                     return;
                 }
+                since = stageMetrics.ok(stage, since);
                 stage = "TESTING";
             }
             List<TestResult> results = tests.run(row.schemaName(), row.roleName(), d.tests());
@@ -122,16 +128,20 @@ public class Pipeline {
             TestResult failed = results.stream().filter(r -> !r.passed()).findFirst().orElse(null);
             if (failed != null) {
                 Map<String, Object> ev = event(row, "tests", results);
+                stageMetrics.failed(stage, since);
                 fail(row, stage, "test '" + failed.name() + "' failed: " + failed.detail(), "TestsFailed", ev);
                 return;
             }
             store.passed(row, event(row, "tests", results));
+            since = stageMetrics.ok(stage, since);
             stage = "PROMOTING";
             Cutover.Result result = cutover.promote(row, d.writes());
             log.info("{} v{} is live (cutover {} ms, {} attempt(s))", app, version, result.millis(),
                     result.attempts());
+            stageMetrics.ok(stage, since);
             afterCutover(row, d, paths, password, result.previous());
         } catch (StageFailure f) {
+            stageMetrics.failed(stage, since);
             fail(row, stage, f.getMessage(), null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -142,6 +152,7 @@ public class Pipeline {
                 return;
             }
             log.warn("{} v{}: {} failed", app, version, stage, e);
+            stageMetrics.failed(stage, since);
             fail(row, stage, "internal error: " + e, null, null);
         }
     }

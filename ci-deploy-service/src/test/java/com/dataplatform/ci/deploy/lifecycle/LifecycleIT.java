@@ -86,6 +86,19 @@ class LifecycleIT extends DeployTestBase {
         assertThat(details.get("live").get("version").asInt()).isEqualTo(1);
         assertThat(details.get("process").get("version").asInt()).isEqualTo(1);
         assertThat(api.get("/api/apps/" + app + "/versions/1/logs").body()).contains("wrote daily totals as version 1");
+
+        // stage durations for the ops dashboard: every stage of this version counted as ok, failures exported at 0+
+        String metrics = new DeployApi(port, "ops", "ops").get("/actuator/prometheus").body();
+        for (String stage : stages) {
+            assertThat(stageCount(metrics, stage, "ok")).as(stage).isGreaterThanOrEqualTo(1);
+            assertThat(stageCount(metrics, stage, "failed")).as(stage).isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    private static double stageCount(String exposition, String stage, String outcome) {
+        return exposition.lines().filter(l -> l.startsWith("ci_deploy_stage_duration_seconds_count{")
+                        && l.contains("stage=\"" + stage + "\"") && l.contains("outcome=\"" + outcome + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
     }
 
     @Test
