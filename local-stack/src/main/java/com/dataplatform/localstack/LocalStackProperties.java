@@ -3,6 +3,8 @@ package com.dataplatform.localstack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -16,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param startTimeout        how long all services may take to report UP
  * @param childJvmOptions     JVM options of each service process
  * @param launchServices      false starts only PostgreSQL, Kafka and the issuer
+ * @param radicalePort        port of the dev CalDAV server (Debian's radicale, started when installed); 0 = off
  * @param services            the services to launch
  */
 @ConfigurationProperties("local-stack")
@@ -29,6 +32,7 @@ public record LocalStackProperties(
         @DefaultValue("180s") Duration startTimeout,
         @DefaultValue("") String childJvmOptions,
         @DefaultValue("true") boolean launchServices,
+        @DefaultValue("55232") int radicalePort,
         List<Service> services) {
 
     public LocalStackProperties {
@@ -44,7 +48,26 @@ public record LocalStackProperties(
         return Path.of(root).toAbsolutePath().normalize();
     }
 
-    /** One service: its module name, HTTP port and main class. */
-    public record Service(String name, int port, String mainClass) {
+    /**
+     * One service process.
+     *
+     * @param name        unique name (log file, banner)
+     * @param port        HTTP port
+     * @param mainClass   main class
+     * @param module      the module whose classes it runs (default: {@code name}); two entries of one module run
+     *                    two nodes of that service
+     * @param environment extra environment of this process only
+     */
+    public record Service(String name, int port, String mainClass, String module, Map<String, String> environment) {
+
+        @ConstructorBinding
+        public Service {
+            module = module == null || module.isBlank() ? name : module;
+            environment = environment == null ? Map.of() : Map.copyOf(environment);
+        }
+
+        public Service(String name, int port, String mainClass) {
+            this(name, port, mainClass, null, null);
+        }
     }
 }

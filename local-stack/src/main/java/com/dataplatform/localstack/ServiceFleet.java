@@ -42,8 +42,52 @@ public final class ServiceFleet implements AutoCloseable {
         for (LocalStackProperties.Service s : props.services()) {
             processes.put(s.name(), launch(s));
         }
+        awaitUp(props.services());
+    }
+
+    /** Starts one service again (after {@link #kill} or {@link #stop}) and waits until it is UP. */
+    public synchronized void start(String name) {
+        LocalStackProperties.Service s = service(name);
+        Process running = processes.get(name);
+        if (running != null && running.isAlive()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        processes.put(name, launch(s));
+        awaitUp(List.of(s));
+    }
+
+    /** SIGKILL: the service gets no chance to clean up, as in a crash or an OOM kill. */
+    public synchronized void kill(String name) {
+        Process p = processes.get(name);
+        if (p != null && p.isAlive()) {
+            log.info("killing {} (SIGKILL)", name);
+            p.destroyForcibly();
+            waitFor(name, p, 10);
+        }
+    }
+
+    /** SIGTERM and wait: a graceful shutdown. */
+    public synchronized void stop(String name) {
+        Process p = processes.get(name);
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            waitFor(name, p, 30);
+        }
+    }
+
+    public boolean isRunning(String name) {
+        Process p = processes.get(name);
+        return p != null && p.isAlive();
+    }
+
+    public LocalStackProperties.Service service(String name) {
+        return props.services().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service named " + name));
+    }
+
+    private void awaitUp(List<LocalStackProperties.Service> services) {
         long deadline = System.nanoTime() + props.startTimeout().toNanos();
-        List<LocalStackProperties.Service> pending = new ArrayList<>(props.services());
+        List<LocalStackProperties.Service> pending = new ArrayList<>(services);
         while (!pending.isEmpty()) {
             for (var it = pending.iterator(); it.hasNext();) {
                 LocalStackProperties.Service s = it.next();
@@ -65,6 +109,18 @@ public final class ServiceFleet implements AutoCloseable {
         }
     }
 
+    private static void waitFor(String name, Process p, int seconds) {
+        try {
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                log.warn("{} did not stop within {} s; killing it", name, seconds);
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
+    }
+
     public static boolean isUp(LocalStackProperties.Service s) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
@@ -80,7 +136,7 @@ public final class ServiceFleet implements AutoCloseable {
     }
 
     private Process launch(LocalStackProperties.Service s) {
-        Path module = props.rootPath().resolve(s.name()).toAbsolutePath().normalize();
+        Path module = props.rootPath().resolve(s.module()).toAbsolutePath().normalize();
         Path classes = module.resolve("target/classes");
         Path classpathFile = module.resolve("target/runtime-classpath.txt");
         if (!Files.isDirectory(classes) || !Files.isRegularFile(classpathFile)) {
@@ -99,6 +155,7 @@ public final class ServiceFleet implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(s).toFile()));
             Files.createDirectories(logFile(s).getParent());
             pb.environment().putAll(environment);
+            pb.environment().putAll(s.environment());
             pb.environment().put("SERVER_PORT", Integer.toString(s.port()));
             log.info("starting {} on port {} (log: {})", s.name(), s.port(), logFile(s));
             return pb.start();
@@ -120,17 +177,7 @@ public final class ServiceFleet implements AutoCloseable {
                 p.destroy();
             }
         });
-        processes.forEach((name, p) -> {
-            try {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    log.warn("{} did not stop within 30 s; killing it", name);
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
-        });
+        processes.forEach((name, p) -> waitFor(name, p, 30));
         processes.clear();
     }
 

@@ -35,6 +35,11 @@ class StackConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    LocalRadicale localRadicale(LocalStackProperties props) throws IOException {
+        return LocalRadicale.startIfInstalled(props.dataPath().resolve("radicale"), props.radicalePort());
+    }
+
+    @Bean(destroyMethod = "close")
     ServiceFleet serviceFleet(LocalStackProperties props, LocalPostgres postgres, LocalKafka kafka)
             throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
@@ -46,6 +51,9 @@ class StackConfiguration {
         // keys that seal secrets at rest: generated once per data dir, kept across restarts
         env.put("STREAM_DISTRIBUTOR_SECRETS_KEY", LocalKeys.loadOrCreate(props.dataPath().resolve("keys/stream-distributor")));
         env.put("CALENDAR_CREDENTIALS_KEY", LocalKeys.loadOrCreate(props.dataPath().resolve("keys/calendar-sync")));
+        env.put("ANALYTICS_EMBED_SECRETS_KEY", LocalKeys.loadOrCreate(props.dataPath().resolve("keys/analytics-embed")));
+        // webhooks and CalDAV servers on this machine (the dev inbox, the dev radicale) pass the SSRF guard
+        env.put("SUITE_OUTBOUND_ALLOWLIST", "127.0.0.0/8,::1/128");
         return new ServiceFleet(props, env);
     }
 
@@ -70,6 +78,12 @@ class StackConfiguration {
         banner.append(String.format("  %-20s jdbc:postgresql://localhost:%d/postgres (postgres/postgres)%n", "PostgreSQL",
                 props.postgresPort()));
         banner.append(String.format("  %-20s localhost:%d%n", "Kafka", props.kafkaPort()));
+        LocalRadicale radicale = event.getApplicationContext().getBean(LocalRadicale.class);
+        if (radicale.running()) {
+            banner.append(String.format("  %-20s http://127.0.0.1:%d/<user>/<calendar>/ (any password)%n",
+                    "CalDAV (radicale)", radicale.port()));
+        }
+        banner.append(String.format("  %-20s %s/dev/webhooks/<inbox>%n", "webhook inbox", props.issuer()));
         banner.append("\n  Ctrl-C stops everything; data stays in ").append(props.dataPath().toAbsolutePath()).append("\n");
         log.info(banner.toString());
     }

@@ -114,6 +114,54 @@ class DeploymentFilesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void grafana_loads_the_repositorys_dashboards_from_the_prometheus_it_is_given() throws IOException {
+        Map<String, Object> grafana = (Map<String, Object>) ((Map<String, Object>) compose.get("services")).get("grafana");
+        assertThat(grafana).as("a grafana service in docker-compose.yml").isNotNull();
+        assertThat(grafana).containsKey("healthcheck");
+        assertThat(((Map<String, Object>) ((Map<String, Object>) grafana.get("depends_on")).get("prometheus"))
+                .get("condition")).isEqualTo("service_healthy");
+        Map<String, String> mounts = new LinkedHashMap<>();
+        for (String v : (List<String>) grafana.get("volumes")) {
+            String[] parts = v.split(":");
+            if (parts[0].startsWith("./")) {
+                assertThat(ROOT.resolve(parts[0].substring(2))).as(v).exists();
+                mounts.put(parts[1], parts[0].substring(2));
+            }
+        }
+        Map<String, Object> datasources;
+        Map<String, Object> providers;
+        Path provisioning = ROOT.resolve(mounts.get("/etc/grafana/provisioning"));
+        try (InputStream in = Files.newInputStream(provisioning.resolve("datasources/prometheus.yml"))) {
+            datasources = new Yaml().load(in);
+        }
+        try (InputStream in = Files.newInputStream(provisioning.resolve("dashboards/suite.yml"))) {
+            providers = new Yaml().load(in);
+        }
+        Map<String, Object> source = ((List<Map<String, Object>>) datasources.get("datasources")).get(0);
+        assertThat(source.get("url")).isEqualTo("http://prometheus:9090");
+        String path = (String) ((Map<String, Object>) ((List<Map<String, Object>>) providers.get("providers")).get(0)
+                .get("options")).get("path");
+        Path dashboards = ROOT.resolve(mounts.get(path));
+        JsonMapper json = JsonMapper.builder().build();
+        try (var files = Files.list(dashboards)) {
+            List<Path> all = files.filter(f -> f.toString().endsWith(".json")).toList();
+            assertThat(all).isNotEmpty();
+            for (Path f : all) {
+                Set<String> uids = new HashSet<>();
+                json.readTree(Files.readString(f)).findValues("datasource").forEach(d -> {
+                    // "-- Grafana --" is Grafana's built-in annotation source; $-variables resolve to a provisioned one
+                    if (d.has("uid") && !d.path("uid").asString().startsWith("$")
+                            && !d.path("uid").asString().equals("-- Grafana --")) {
+                        uids.add(d.path("uid").asString());
+                    }
+                });
+                assertThat(uids).as(f + " uses only the provisioned datasource").containsOnly((String) source.get("uid"));
+            }
+        }
+    }
+
+    @Test
     void each_service_has_the_executable_jar_the_dockerfile_copies() throws IOException {
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
         assertThat(dockerfile).contains("COPY ${MODULE}/target/${MODULE}.jar").contains("\"-jar\"");

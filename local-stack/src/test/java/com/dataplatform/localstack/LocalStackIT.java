@@ -46,9 +46,11 @@ class LocalStackIT {
         int pg = LocalServersRestartTest.freePort();
         int kafka = LocalServersRestartTest.freePort();
         int controller = LocalServersRestartTest.freePort();
+        int radicale = LocalServersRestartTest.freePort();
         List<String> args = new ArrayList<>(List.of("--server.port=" + web, "--local-stack.data-dir=" + data,
                 "--local-stack.root=" + root, "--local-stack.postgres-port=" + pg, "--local-stack.kafka-port=" + kafka,
-                "--local-stack.kafka-controller-port=" + controller, "--local-stack.issuer=http://localhost:" + web));
+                "--local-stack.kafka-controller-port=" + controller, "--local-stack.issuer=http://localhost:" + web,
+                "--local-stack.radicale-port=" + radicale));
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (int i = 0; i < SERVICES.length; i++) {
             int port = LocalServersRestartTest.freePort();
@@ -75,6 +77,19 @@ class LocalStackIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(badRequest.statusCode()).isEqualTo(400);
             assertThat(badRequest.body()).contains("org");
+
+            HttpResponse<String> delivered = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + web
+                    + "/dev/webhooks/it")).header("Content-Type", "application/json").header("X-Signature", "s1")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(delivered.statusCode()).isEqualTo(204);
+            String inbox = get(web, "/dev/webhooks/it", null).body();
+            assertThat(inbox).contains("{\\\"n\\\":1}").contains("\"x-signature\":\"s1\"");
+            if (Files.isExecutable(Path.of("/usr/bin/radicale"))) { // .ci/run installs it; the stack runs without it
+                HttpResponse<String> dav = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + radicale
+                        + "/it/")).method("PROPFIND", HttpRequest.BodyPublishers.noBody()).header("Depth", "0")
+                        .header("Authorization", "Basic aXQ6eA==").build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(dav.statusCode()).as(dav.body()).isEqualTo(207);
+            }
         }
         for (Map.Entry<String, Integer> s : ports.entrySet()) {
             assertThat(ServiceFleet.isUp(new LocalStackProperties.Service(s.getKey(), s.getValue(), "x")))
