@@ -1,12 +1,12 @@
 package com.dataplatform.e2e;
 
+import com.dataplatform.localstack.FreePorts;
 import com.dataplatform.localstack.LocalKafka;
 import com.dataplatform.localstack.LocalPostgres;
 import com.dataplatform.localstack.LocalRadicale;
 import com.dataplatform.localstack.LocalStackApplication;
 import com.dataplatform.localstack.ServiceFleet;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,10 +110,9 @@ public final class Stack {
         }
     }
 
+    /** A free port for one of the stack's servers (see {@link FreePorts}: never one the kernel may hand out). */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return FreePorts.next();
     }
 
     /** {@code http://localhost:<port>} of a service (by its stack name). */
