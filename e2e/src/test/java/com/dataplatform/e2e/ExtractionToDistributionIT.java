@@ -98,7 +98,8 @@ class ExtractionToDistributionIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> receiver.records().size() > atKill);
         System.out.printf("flow 2: %s (owner %s) killed; deliveries resumed after %d ms%n", victim, owner,
                 (System.nanoTime() - killed) / 1_000_000);
-        Thread.sleep(1000); // changes keep flowing while streaming
+        int atStreaming = writes.get(); // changes keep flowing while the job streams
+        await().atMost(Duration.ofSeconds(30)).until(() -> writes.get() >= atStreaming + 10);
         writing.set(false);
         writer.join();
 
