@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param streamBatch        most feed changes a streaming job publishes per round
  * @param lease              how long a node owns a job without renewing (database time)
  * @param workers            jobs run at once by one node
+ * @param claimGrace         how long a new job is left to the node that accepted it before any node may claim it
  * @param feedRetention      how long relayed changes are kept once no active job needs them
  * @param recordsProducer    Kafka producer settings for extract.records over the service's defaults (see
  *                           {@code RecordPublisher.DEFAULTS})
@@ -35,6 +36,7 @@ public record ExtractProperties(
         @DefaultValue("2000") int streamBatch,
         @DefaultValue("15s") Duration lease,
         @DefaultValue("8") int workers,
+        @DefaultValue("2s") Duration claimGrace,
         @DefaultValue("1h") Duration feedRetention,
         Map<String, String> recordsProducer) {
 

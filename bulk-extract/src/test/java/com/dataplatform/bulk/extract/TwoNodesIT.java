@@ -85,6 +85,10 @@ class TwoNodesIT {
             Map<String, String> owners = owners(jdbc, jobs);
             System.out.println("TwoNodesIT owners: " + owners);
             assertThat(new HashSet<>(owners.values())).as("both nodes run jobs").hasSize(2);
+            for (int i = 0; i < jobs.size(); i++) {
+                assertThat(owners.get(jobs.get(i).id())).as("job %d runs on the node that accepted it", i)
+                        .isEqualTo(ownerOf(nodes.get(i % 2)));
+            }
 
             // stop the node running the whole-org job, in the middle of its snapshot
             String victim = owners.get(whole);

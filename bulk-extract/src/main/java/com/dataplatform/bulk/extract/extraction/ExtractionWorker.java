@@ -60,19 +60,26 @@ class ExtractionWorker implements SmartLifecycle {
         this.props = props;
     }
 
-    /** A job was just created here: claim it now rather than at the next tick. */
-    void wake() {
-        waker.execute(this::claim);
+    /**
+     * A job was just created here: this node claims it now. Other nodes leave it alone for {@code claim-grace}, so
+     * jobs spread over the nodes their requests reached instead of going to whichever node ticks first.
+     */
+    void wake(UUID created) {
+        waker.execute(() -> claim(created));
     }
 
     @Scheduled(fixedDelayString = "${bulk-extract.claim-interval:500ms}")
-    synchronized void claim() {
+    void claim() {
+        claim(null);
+    }
+
+    private synchronized void claim(UUID only) {
         if (!started) {
             return;
         }
         try {
             for (UUID id : store.claim(owner, props.lease(), props.workers() - running.size(), props.entities(),
-                    props.lease().multipliedBy(2))) {
+                    props.lease().multipliedBy(2), props.claimGrace(), only)) {
                 if (running.add(id)) {
                     executor.execute(() -> run(id));
                 }

@@ -51,7 +51,7 @@ class Extractions {
         ExtractionJob job = store.find(id).orElseThrow();
         publisher.jobEvent(job, "ExtractionStarted", Map.of("id", id.toString(), "watermark", watermark,
                 "entities", req.entities(), "userIds", req.userIds() == null ? List.of() : req.userIds()));
-        worker.wake();
+        worker.wake(id);
         return job;
     }
 

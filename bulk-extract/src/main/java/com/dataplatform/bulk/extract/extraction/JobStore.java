@@ -50,7 +50,17 @@ class JobStore {
      * from an entity this node does not know is left to nodes that do, until its lease has been expired for
      * {@code orphanAfter}: then no node knows the entity any more, and the claimer fails it.
      */
-    List<UUID> claim(String owner, Duration lease, int max, List<String> known, Duration orphanAfter) {
+    List<UUID> claim(String owner, Duration lease, int max, List<String> known, Duration orphanAfter,
+            Duration freshFor) {
+        return claim(owner, lease, max, known, orphanAfter, freshFor, null);
+    }
+
+    /**
+     * Claims up to {@code max} unleased active jobs, oldest first. A job younger than {@code freshFor} is left to the
+     * node that created it (which claims it by {@code only}); any node takes it once it is older.
+     */
+    List<UUID> claim(String owner, Duration lease, int max, List<String> known, Duration orphanAfter,
+            Duration freshFor, UUID only) {
         if (max <= 0) {
             return List.of();
         }
@@ -61,10 +71,13 @@ class JobStore {
                                and (lease_until is null or lease_until < now())
                                and (status = 'STREAMING' or entities <@ cast(:known as text[])
                                     or coalesce(lease_until, created_at) < now() - make_interval(secs => :orphan))
+                               and (cast(:only as uuid) is null and created_at < now() - make_interval(secs => :fresh)
+                                    or id = cast(:only as uuid))
                              order by created_at limit :max for update skip locked)
                 returning id""")
                 .param("owner", owner).param("secs", lease.toMillis() / 1000.0).param("max", max)
                 .param("known", known.toArray(String[]::new)).param("orphan", orphanAfter.toMillis() / 1000.0)
+                .param("fresh", freshFor.toMillis() / 1000.0).param("only", only)
                 .query(UUID.class).list();
     }
 
