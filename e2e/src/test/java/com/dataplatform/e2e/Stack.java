@@ -1,6 +1,6 @@
 package com.dataplatform.e2e;
 
-import com.dataplatform.localstack.FreePorts;
+import com.dataplatform.testsupport.FreePorts;
 import com.dataplatform.localstack.LocalKafka;
 import com.dataplatform.localstack.LocalPostgres;
 import com.dataplatform.localstack.LocalRadicale;

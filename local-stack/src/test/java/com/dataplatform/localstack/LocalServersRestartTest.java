@@ -2,6 +2,7 @@ package com.dataplatform.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.dataplatform.testsupport.FreePorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

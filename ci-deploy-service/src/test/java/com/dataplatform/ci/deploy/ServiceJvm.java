@@ -1,12 +1,12 @@
 package com.dataplatform.ci.deploy;
 
+import com.dataplatform.testsupport.FreePorts;
 import com.dataplatform.testsupport.SuiteKafka;
 import com.dataplatform.testsupport.SuitePostgres;
 import com.dataplatform.testsupport.TestJwts;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -130,8 +130,8 @@ public final class ServiceJvm implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        try {
+            return FreePorts.next();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,4 +1,4 @@
-package com.dataplatform.localstack;
+package com.dataplatform.testsupport;
 
 import java.io.IOException;
 import java.net.ServerSocket;
