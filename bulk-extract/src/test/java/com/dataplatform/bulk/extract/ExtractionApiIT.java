@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.dataplatform.bulk.extract.support.Http;
+import com.dataplatform.bulk.extract.support.JobEvents;
 import com.dataplatform.bulk.extract.support.RecordsReader;
 import com.dataplatform.bulk.extract.support.RecordsReader.Rec;
 import org.springframework.test.annotation.DirtiesContext;
@@ -52,6 +53,34 @@ class ExtractionApiIT {
             q = q.param(i + 1, params[i]);
         }
         return q.query(Integer.class).single();
+    }
+
+    @Test
+    void every_job_event_is_published_once_in_order_from_the_outbox_with_the_request_that_caused_it() {
+        String org = "apievents";
+        assertThat(http.post(org, "/api/sources/contacts/records", """
+                {"upserts": [{"id": "e1", "userId": "u1", "data": {}}, {"id": "e2", "userId": "u1", "data": {}},
+                             {"id": "e3", "userId": "u2", "data": {}}]}""").status()).isEqualTo(200);
+        var started = http.post(org, "/api/extractions", "{\"entities\": [\"contacts\"]}", "req-start-1");
+        assertThat(started.status()).isEqualTo(202);
+        String id = started.body().path("id").asString();
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.get(org, "/api/extractions/" + id).body()
+                .path("status").asString().equals("STREAMING"));
+        assertThat(http.post(org, "/api/extractions/" + id + "/cancel", "", "req-cancel-1").status()).isEqualTo(200);
+        try (JobEvents events = new JobEvents(id)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.types(Duration.ofMillis(300))
+                    .contains("ExtractionCancelled"));
+            var all = events.poll(Duration.ofMillis(500));
+            assertThat(all).extracting(JobEvents.Event::type)
+                    .containsExactly("ExtractionStarted", "SnapshotCompleted", "ExtractionCancelled");
+            assertThat(all).extracting(JobEvents.Event::tenant).containsOnly(org);
+            assertThat(all.get(0).requestId()).isEqualTo("req-start-1");
+            assertThat(all.get(0).data().path("watermark").asLong())
+                    .isEqualTo(started.body().path("watermark").asLong());
+            assertThat(all.get(1).data().path("rows").asInt()).isEqualTo(3);
+            assertThat(all.get(2).requestId()).isEqualTo("req-cancel-1");
+        }
+        assertThat(count("select count(*) from outbox where key = ?", id)).as("relayed rows are deleted").isZero();
     }
 
     @Test

@@ -35,7 +35,7 @@ class ExtractionWorker implements SmartLifecycle {
     private final JobStore store;
     private final Snapshotter snapshotter;
     private final Streamer streamer;
-    private final RecordPublisher publisher;
+    private final JobOutboxRelay outbox;
     private final ExtractProperties props;
     private final ChangeRelay relay;
     private final JsonMapper json;
@@ -49,14 +49,14 @@ class ExtractionWorker implements SmartLifecycle {
     private volatile ExecutorService executor;
     private volatile boolean started;
 
-    ExtractionWorker(JobStore store, Snapshotter snapshotter, Streamer streamer, RecordPublisher publisher,
+    ExtractionWorker(JobStore store, Snapshotter snapshotter, Streamer streamer, JobOutboxRelay outbox,
             ExtractProperties props, ChangeRelay relay, JsonMapper json) {
         this.json = json;
         this.relay = relay;
         this.store = store;
         this.snapshotter = snapshotter;
         this.streamer = streamer;
-        this.publisher = publisher;
+        this.outbox = outbox;
         this.props = props;
     }
 
@@ -152,12 +152,14 @@ class ExtractionWorker implements SmartLifecycle {
             return;
         }
         if (!snapshotter.step(job, owner)) {
-            ExtractionJob done = store.find(job.id()).orElseThrow();
-            publisher.jobEvent(done, "SnapshotCompleted", Map.of("id", job.id().toString(), "watermark",
-                    job.watermark(), "chunks", done.chunksDone(), "rows", done.rowsSent()));
-            if (!store.startStreaming(job.id(), owner)) {
+            // the marker is written with STREAMING and published before the first change is streamed (a crash in
+            // between leaves it to the outbox relay of any node: it is never lost, at worst later)
+            if (!store.startStreaming(job.id(), owner, done -> json.writeValueAsString(Map.of("id",
+                    job.id().toString(), "watermark", job.watermark(), "chunks", done.chunksDone(), "rows",
+                    done.rowsSent())))) {
                 throw new LeaseLostException();
             }
+            outbox.relayPending();
         }
     }
 

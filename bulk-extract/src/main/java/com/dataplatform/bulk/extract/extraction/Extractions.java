@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Starts (takes the watermark), reads and cancels extraction jobs of the caller's org. */
 @Service
@@ -19,18 +20,20 @@ class Extractions {
     private final JobStore store;
     private final ChangeRelay relay;
     private final SourceTables tables;
-    private final RecordPublisher publisher;
+    private final JobOutboxRelay outbox;
+    private final JsonMapper json;
     private final ExtractProperties props;
     private final JdbcClient jdbc;
     private final ExtractionWorker worker;
 
-    Extractions(JobStore store, ChangeRelay relay, SourceTables tables, RecordPublisher publisher,
+    Extractions(JobStore store, ChangeRelay relay, SourceTables tables, JobOutboxRelay outbox, JsonMapper json,
             ExtractProperties props, JdbcClient jdbc, ExtractionWorker worker) {
         this.worker = worker;
         this.store = store;
         this.relay = relay;
         this.tables = tables;
-        this.publisher = publisher;
+        this.outbox = outbox;
+        this.json = json;
         this.props = props;
         this.jdbc = jdbc;
     }
@@ -47,11 +50,12 @@ class Extractions {
             chunksTotal += (int) ((count(org, entity, req.userIds()) + req.chunkSize() - 1) / req.chunkSize());
         }
         UUID id = UUID.randomUUID();
-        store.insert(id, org, req.userIds(), req.entities(), req.chunkSize(), watermark, chunksTotal);
+        store.insert(id, org, req.userIds(), req.entities(), req.chunkSize(), watermark, chunksTotal,
+                json.writeValueAsString(Map.of("id", id.toString(), "watermark", watermark, "entities",
+                        req.entities(), "userIds", req.userIds() == null ? List.of() : req.userIds())));
         ExtractionJob job = store.find(id).orElseThrow();
-        publisher.jobEvent(job, "ExtractionStarted", Map.of("id", id.toString(), "watermark", watermark,
-                "entities", req.entities(), "userIds", req.userIds() == null ? List.of() : req.userIds()));
         worker.wake(id);
+        outbox.relaySoon();
         return job;
     }
 
@@ -83,10 +87,10 @@ class Extractions {
 
     ExtractionJob cancel(String org, UUID id) {
         ExtractionJob job = get(org, id);
-        if (!store.cancel(id)) {
+        if (!store.cancel(id, org, json.writeValueAsString(Map.of("id", id.toString())))) {
             throw ApiException.conflict("status", "extraction " + id + " is already " + job.status());
         }
-        publisher.jobEvent(job, "ExtractionCancelled", Map.of("id", id.toString()));
+        outbox.relaySoon();
         return get(org, id);
     }
 

@@ -1,5 +1,7 @@
 package com.dataplatform.bulk.extract.extraction;
 
+import com.dataplatform.common.topics.TopicCatalog;
+import com.dataplatform.common.web.RequestIdFilter;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,10 +11,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.MDC;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
-import com.dataplatform.common.topics.TopicCatalog;
 
 /** Jobs, their progress and their leases. Every progress write is fenced by the lease owner. */
 @Repository
@@ -26,15 +29,33 @@ class JobStore {
         this.tx = tx;
     }
 
+    /** The new job and its {@code ExtractionStarted} event (payload JSON), in one transaction. */
     void insert(UUID id, String org, List<String> userIds, List<String> entities, int chunkSize, long watermark,
-            int chunksTotal) {
+            int chunksTotal, String startedPayload) {
+        tx.executeWithoutResult(s -> {
+            jdbc.sql("""
+                    insert into extraction_job (id, org, user_ids, entities, chunk_size, status, watermark, position,
+                        chunks_total)
+                    values (:id, :org, :users, :entities, :chunk, 'WATERMARKED', :wm, :wm, :total)""")
+                    .param("id", id).param("org", org)
+                    .param("users", userIds == null ? null : userIds.toArray(String[]::new))
+                    .param("entities", entities.toArray(String[]::new)).param("chunk", chunkSize)
+                    .param("wm", watermark).param("total", chunksTotal).update();
+            outbox("ExtractionStarted", id, org, startedPayload);
+        });
+    }
+
+    /**
+     * An {@code extract.jobs} event into the outbox, inside the caller's transaction, with the X-Request-Id of the
+     * request being served (if any); {@link JobOutboxRelay} publishes it.
+     */
+    private void outbox(String type, UUID id, String org, String payload) {
         jdbc.sql("""
-                insert into extraction_job (id, org, user_ids, entities, chunk_size, status, watermark, position, chunks_total)
-                values (:id, :org, :users, :entities, :chunk, 'WATERMARKED', :wm, :wm, :total)""")
-                .param("id", id).param("org", org)
-                .param("users", userIds == null ? null : userIds.toArray(String[]::new))
-                .param("entities", entities.toArray(String[]::new)).param("chunk", chunkSize).param("wm", watermark)
-                .param("total", chunksTotal).update();
+                insert into outbox (event_id, topic, type, key, tenant, subject, payload, request_id)
+                values (:eid, :topic, :type, :key, :org, :key, cast(:payload as jsonb), :rid)""")
+                .param("eid", UUID.randomUUID()).param("topic", TopicCatalog.EXTRACT_JOBS.name()).param("type", type)
+                .param("key", id.toString()).param("org", org).param("payload", payload)
+                .param("rid", MDC.get(RequestIdFilter.MDC_KEY)).update();
     }
 
     Optional<ExtractionJob> find(UUID id) {
@@ -114,11 +135,20 @@ class JobStore {
                 .param("rows", rows).update() == 1;
     }
 
-    boolean startStreaming(UUID id, String owner) {
-        return jdbc.sql("""
-                update extraction_job set status = 'STREAMING', chunks_total = chunks_done, updated_at = now()
-                where id = :id and lease_owner = :owner and status in ('WATERMARKED', 'SNAPSHOTTING')""")
-                .param("id", id).param("owner", owner).update() == 1;
+    /**
+     * STREAMING, fenced by the lease, and the {@code SnapshotCompleted} marker in the same transaction; the payload is
+     * built from the row as updated (chunks and rows sent).
+     */
+    boolean startStreaming(UUID id, String owner, Function<ExtractionJob, String> markerPayload) {
+        return Boolean.TRUE.equals(tx.execute(s -> {
+            Optional<ExtractionJob> done = jdbc.sql("""
+                    update extraction_job set status = 'STREAMING', chunks_total = chunks_done, updated_at = now()
+                    where id = :id and lease_owner = :owner and status in ('WATERMARKED', 'SNAPSHOTTING')
+                    returning *""")
+                    .param("id", id).param("owner", owner).query(JobStore::map).optional();
+            done.ifPresent(job -> outbox("SnapshotCompleted", id, job.org(), markerPayload.apply(job)));
+            return done.isPresent();
+        }));
     }
 
     boolean acknowledge(UUID id, String owner, long position, int rows) {
@@ -128,11 +158,18 @@ class JobStore {
                 .param("id", id).param("owner", owner).param("p", position).param("rows", rows).update() == 1;
     }
 
-    boolean cancel(UUID id) {
-        return jdbc.sql("""
-                update extraction_job set status = 'CANCELLED', updated_at = now()
-                where id = :id and status in ('WATERMARKED', 'SNAPSHOTTING', 'STREAMING')""")
-                .param("id", id).update() == 1;
+    /** CANCELLED and {@code ExtractionCancelled} (payload JSON) in one transaction; false if already finished. */
+    boolean cancel(UUID id, String org, String payload) {
+        return Boolean.TRUE.equals(tx.execute(s -> {
+            boolean cancelled = jdbc.sql("""
+                    update extraction_job set status = 'CANCELLED', updated_at = now()
+                    where id = :id and status in ('WATERMARKED', 'SNAPSHOTTING', 'STREAMING')""")
+                    .param("id", id).update() == 1;
+            if (cancelled) {
+                outbox("ExtractionCancelled", id, org, payload);
+            }
+            return cancelled;
+        }));
     }
 
     /**
@@ -146,11 +183,7 @@ class JobStore {
                     where id = :id and lease_owner = :owner and status in ('WATERMARKED', 'SNAPSHOTTING', 'STREAMING')""")
                     .param("id", id).param("owner", owner).param("error", error).update() == 1;
             if (failed) {
-                jdbc.sql("""
-                        insert into outbox (event_id, topic, type, key, tenant, subject, payload)
-                        values (:eid, :topic, 'ExtractionFailed', :key, :org, :key, cast(:payload as jsonb))""")
-                        .param("eid", UUID.randomUUID()).param("topic", TopicCatalog.EXTRACT_JOBS.name())
-                        .param("key", id.toString()).param("org", org).param("payload", eventPayload).update();
+                outbox("ExtractionFailed", id, org, eventPayload);
             }
             return failed;
         }));

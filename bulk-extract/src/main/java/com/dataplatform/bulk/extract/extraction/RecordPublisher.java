@@ -1,8 +1,6 @@
 package com.dataplatform.bulk.extract.extraction;
 
 import com.dataplatform.bulk.extract.ExtractProperties;
-import com.dataplatform.common.events.EventPublisher;
-import com.dataplatform.common.events.OutgoingEvent;
 import com.dataplatform.common.topics.TopicCatalog;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -46,12 +44,10 @@ class RecordPublisher implements DisposableBean {
             ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20,
             ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20);
 
-    private final EventPublisher events;
     private final Producer<byte[], byte[]> producer;
     private final String source;
 
-    RecordPublisher(EventPublisher events, ProducerFactory<?, ?> factory, ExtractProperties props, Environment env) {
-        this.events = events;
+    RecordPublisher(ProducerFactory<?, ?> factory, ExtractProperties props, Environment env) {
         Map<String, Object> config = new HashMap<>(factory.getConfigurationProperties());
         config.putAll(DEFAULTS);
         config.putAll(props.recordsProducer());
@@ -81,18 +77,6 @@ class RecordPublisher implements DisposableBean {
             throw new IllegalStateException("interrupted while publishing", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("publishing to extract.records failed", e);
-        }
-    }
-
-    void jobEvent(ExtractionJob job, String type, Object data) {
-        try {
-            events.publish(OutgoingEvent.of(TopicCatalog.EXTRACT_JOBS, type, job.id().toString(), job.org(),
-                    job.id().toString(), data)).get(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("publishing to extract.jobs failed", e);
         }
     }
 

@@ -29,6 +29,12 @@ public final class Http {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** POST with an {@code X-Request-Id} of the caller's choice. */
+    public Response post(String org, String path, String json, String requestId) {
+        return send(org, HttpRequest.newBuilder(URI.create(base + path)).header("X-Request-Id", requestId)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Response get(String org, String path) {
         return send(org, HttpRequest.newBuilder(URI.create(base + path)).GET());
     }

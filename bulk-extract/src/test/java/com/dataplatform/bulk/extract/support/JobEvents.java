@@ -18,8 +18,8 @@ import tools.jackson.databind.JsonNode;
 /** Reads {@code extract.jobs} from the beginning: the life-cycle events of one job, in order. */
 public final class JobEvents implements AutoCloseable {
 
-    /** One event: its CloudEvents type and body. */
-    public record Event(String type, String tenant, JsonNode data) {
+    /** One event: its CloudEvents type, tenant, body and {@code ce_requestid} (null if none). */
+    public record Event(String type, String tenant, JsonNode data, String requestId) {
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -41,7 +41,9 @@ public final class JobEvents implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
             ReceivedEvent e = CloudEventCodec.read(r);
             if (subject.equals(e.subject())) {
-                events.add(new Event(e.type(), e.tenant(), Http.JSON.readTree(r.value())));
+                var rid = r.headers().lastHeader("ce_requestid");
+                events.add(new Event(e.type(), e.tenant(), Http.JSON.readTree(r.value()),
+                        rid == null ? null : new String(rid.value(), java.nio.charset.StandardCharsets.UTF_8)));
             }
         }
         return List.copyOf(events);
