@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,10 +26,12 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,9 +40,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Draining a backlog of queued runs: dataflow-scheduler's dispatcher (conflict checks on, two dispatcher instances,
- * no-op workers that finish each run in its own fenced transaction) vs db-scheduler one-time tasks (no conflict
- * checks) on the same embedded PostgreSQL, both with a HikariCP pool. Conflict density d: a run writes one of 100
+ * Draining a backlog of queued runs: dataflow-scheduler's dispatcher (conflict checks on, two dispatcher instances
+ * of 20 no-op workers that finish each run in its own fenced transaction, polled like the baseline's lock-and-fetch:
+ * up to 3 × threads claimed, a step every 10 ms or when that drops to 0.5 × threads) vs db-scheduler one-time tasks
+ * (no conflict checks, 40 threads, the same limits and interval) on the same embedded PostgreSQL, both with a
+ * HikariCP pool. Conflict density d: a run writes one of 100
  * hot datasets with probability d, else a private one; every run reads one shared dataset.
  */
 public class DataflowDispatchBenchmark implements Benchmark {
@@ -49,6 +55,10 @@ public class DataflowDispatchBenchmark implements Benchmark {
     private static final int DB_SCHEDULER_THREADS = 40;
     private static final int DISPATCHERS = 2;
     private static final int WORKERS_PER_DISPATCHER = 20;
+    /** db-scheduler's lock-and-fetch limits (0.5 and 3.0 × threads) and polling interval, per dispatcher instance. */
+    private static final int LOWER = WORKERS_PER_DISPATCHER / 2;
+    private static final int UPPER = WORKERS_PER_DISPATCHER * 3;
+    private static final Duration POLL = Duration.ofMillis(10);
     private static final int HOT = 100;
 
     @Override
@@ -70,20 +80,53 @@ public class DataflowDispatchBenchmark implements Benchmark {
         try (HikariDataSource ours = pool(ctx, OURS_SCHEMA); HikariDataSource base = pool(ctx, BASELINE_SCHEMA)) {
             for (int n : sizes) {
                 Measured b = baseline(base, n);
+                log(String.format("%,d queued: db-scheduler %s", n, b));
                 for (double d : densities) {
                     Measured o = ours(ours, n, d);
                     String scenario = String.format("%,d queued, %d%% conflicts", n, Math.round(d * 100));
+                    log(scenario + ": ours " + o);
                     results.add(new Result(scenario + ": runs started/s", baselineName, b.throughput(), o.throughput(),
                             "runs/s", true));
                     results.add(new Result(scenario + ": enqueue→start p50", baselineName, b.p50(), o.p50(), "ms", false));
                     results.add(new Result(scenario + ": enqueue→start p99", baselineName, b.p99(), o.p99(), "ms", false));
+                    if (o.serverCpuMs() > 0 && b.serverCpuMs() > 0) {
+                        results.add(new Result(scenario + ": PostgreSQL CPU per run", baselineName, b.serverCpuMs(),
+                                o.serverCpuMs(), "ms", false));
+                    }
+                    results.add(new Result(scenario + ": JVM CPU per run", baselineName, b.clientCpuMs(),
+                            o.clientCpuMs(), "ms", false));
                 }
             }
         }
         return results;
     }
 
-    record Measured(double throughput, double p50, double p99) {
+    /** Throughput, enqueue→start percentiles, CPU per run of the server and of this JVM, load average. */
+    record Measured(double throughput, double p50, double p99, double serverCpuMs, double clientCpuMs, String load) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.0f runs/s, p50/p99 %.0f/%.0f ms, CPU per run: PostgreSQL %.3f ms,"
+                    + " JVM %.3f ms, load average %s", throughput, p50, p99, serverCpuMs, clientCpuMs, load);
+        }
+    }
+
+    private static Measured measured(int n, double seconds, double p50, double p99, CpuMeter.Sample cpu,
+            String loadBefore) {
+        return new Measured(n / seconds, p50, p99, cpu.server() * 1000 / n, cpu.client() * 1000 / n,
+                loadBefore + " → " + loadAverage());
+    }
+
+    /** The 1-minute load average (other builds and benchmarks on the machine). */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void log(String line) {
+        System.out.println("[dataflow-bench] " + line);
     }
 
     private static HikariDataSource pool(BenchContext ctx, String schema) {
@@ -109,7 +152,8 @@ public class DataflowDispatchBenchmark implements Benchmark {
         for (String migration : List.of("V2__scheduler.sql", "V3__run_history_order.sql",
                 "V4__running_counts_from_index.sql", "V5__signal_released_mode.sql",
                 "V6__dispatch_step_function.sql", "V7__leaner_run_indexes.sql",
-                "V8__held_locks_without_writes.sql", "V9__leaner_wakeups_and_indexes.sql")) {
+                "V8__held_locks_without_writes.sql", "V9__leaner_wakeups_and_indexes.sql",
+                "V10__outbox_request_id.sql", "V11__hot_run_rows_and_seq_cursor.sql")) {
             // plain JDBC: the function body is not a named-parameter template
             new JdbcTemplate(ds).execute(migration(migration));
         }
@@ -121,39 +165,53 @@ public class DataflowDispatchBenchmark implements Benchmark {
         CountDownLatch done = new CountDownLatch(1);
         List<ExecutorService> pools = new ArrayList<>();
         List<Thread> loops = new ArrayList<>();
+        CpuMeter meter = new CpuMeter(jdbc);
+        String load = loadAverage();
+        CpuMeter.Sample cpu0 = meter.now();
         Instant t0 = Instant.now();
         for (int i = 0; i < DISPATCHERS; i++) {
             Dispatcher d = new Dispatcher(jdbc, "bench-" + i, Duration.ofSeconds(60), 500, 10_000, 10_000);
             ExecutorService workers = Executors.newFixedThreadPool(WORKERS_PER_DISPATCHER);
             pools.add(workers);
-            AtomicInteger free = new AtomicInteger(WORKERS_PER_DISPATCHER * 4);
+            // Polled like db-scheduler's lock-and-fetch (the baseline's settings): at most UPPER runs claimed and not
+            // finished per instance; a step every POLL, or as soon as that count drops to LOWER while the last step
+            // found more work.
+            AtomicInteger inFlight = new AtomicInteger();
+            AtomicBoolean moreInDatabase = new AtomicBoolean(true);
+            Semaphore wake = new Semaphore(0);
             Thread loop = new Thread(() -> {
                 while (!stop.get()) {
-                    if (free.get() <= 0) {
-                        // no worker free: a step could start nothing (db-scheduler's lock-and-fetch likewise
-                        // fetches only when its executor has room)
-                        sleepMillis(1);
-                        continue;
-                    }
-                    Dispatcher.Step step;
-                    try {
-                        step = d.step(free.get());
-                    } catch (RuntimeException e) {
-                        continue;
-                    }
-                    for (ClaimedRun r : step.runs()) {
-                        free.decrementAndGet();
-                        workers.execute(() -> {
-                            // one fenced statement (autocommit): all a run with nothing to register needs
-                            finisher.finish(r.id(), r.fencingToken(), RunStatus.SUCCEEDED, null);
-                            free.incrementAndGet();
-                            if (finished.incrementAndGet() == n) {
-                                done.countDown();
+                    int room = UPPER - inFlight.get();
+                    if (room > 0) {
+                        try {
+                            Dispatcher.Step step = d.step(room);
+                            moreInDatabase.set(step.moreWork() || !step.claimed());
+                            for (ClaimedRun r : step.runs()) {
+                                inFlight.incrementAndGet();
+                                workers.execute(() -> {
+                                    // one fenced statement (autocommit): all a run with nothing to register needs
+                                    finisher.finish(r.id(), r.fencingToken(), RunStatus.SUCCEEDED, null);
+                                    if (inFlight.decrementAndGet() == LOWER && moreInDatabase.get()) {
+                                        wake.release();
+                                    }
+                                    if (finished.incrementAndGet() == n) {
+                                        done.countDown();
+                                    }
+                                });
                             }
-                        });
+                            if (step.moreWork() && !step.runs().isEmpty() && inFlight.get() <= LOWER) {
+                                continue;
+                            }
+                        } catch (RuntimeException e) {
+                            // retried at the next poll
+                        }
                     }
-                    if (!step.moreWork() && step.runs().isEmpty()) {
-                        sleepMillis(step.claimed() ? 2 : 1);
+                    try {
+                        wake.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                        wake.drainPermits();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
                     }
                 }
             }, "bench-dispatcher-" + i);
@@ -162,6 +220,7 @@ public class DataflowDispatchBenchmark implements Benchmark {
         }
         boolean completed = done.await(30, TimeUnit.MINUTES);
         double seconds = Duration.between(t0, Instant.now()).toNanos() / 1e9;
+        CpuMeter.Sample cpu = meter.now().minus(cpu0);
         stop.set(true);
         for (Thread t : loops) {
             t.join();
@@ -177,10 +236,13 @@ public class DataflowDispatchBenchmark implements Benchmark {
                 select percentile_cont(0.5) within group (order by extract(epoch from started_at - enqueued_at)),
                        percentile_cont(0.99) within group (order by extract(epoch from started_at - enqueued_at))
                 from run""").query((rs, i) -> new double[] {rs.getDouble(1) * 1000, rs.getDouble(2) * 1000}).single();
-        return new Measured(n / seconds, pct[0], pct[1]);
+        return measured(n, seconds, pct[0], pct[1], cpu, load);
     }
 
-    /** The state n enqueues leave behind (run, lock set, wake-up each), written in bulk; enqueued_at = now. */
+    /**
+     * The state n enqueues leave behind (run and lock set each; the dispatcher finds them by its cursor over seq),
+     * written in bulk; enqueued_at = now.
+     */
     private static void loadBacklog(JdbcClient jdbc, int n, double density) {
         jdbc.sql("""
                 insert into dataflow (id, org, name, type, current_version)
@@ -202,7 +264,6 @@ public class DataflowDispatchBenchmark implements Benchmark {
                 union all select r.id, 'd:bench.shared', 'S', r.seq from run r
                 union all select r.id, 'd:bench.' || v.writes[1], 'X', r.seq
                 from run r join dataflow_version v on v.dataflow_id = r.dataflow_id""").update();
-        jdbc.sql("insert into dispatch_signal (run_id) select id from run order by seq").update();
         jdbc.sql("analyze").update();
     }
 
@@ -247,16 +308,20 @@ public class DataflowDispatchBenchmark implements Benchmark {
         Scheduler scheduler = Scheduler.create(ds, task).threads(DB_SCHEDULER_THREADS)
                 .pollingInterval(Duration.ofMillis(10)).pollUsingLockAndFetch(0.5, 3.0)
                 .shutdownMaxWait(Duration.ofSeconds(5)).build();
+        CpuMeter meter = new CpuMeter(jdbc);
+        String load = loadAverage();
+        CpuMeter.Sample cpu0 = meter.now();
         Instant t0 = Instant.now();
         scheduler.start();
         boolean completed = done.await(30, TimeUnit.MINUTES);
         double seconds = Duration.between(t0, Instant.now()).toNanos() / 1e9;
+        CpuMeter.Sample cpu = meter.now().minus(cpu0);
         scheduler.stop();
         if (!completed) {
             throw new IllegalStateException("db-scheduler did not drain " + n + " tasks");
         }
         long[] sorted = waits.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Measured(n / seconds, percentile(sorted, 0.5) / 1e6, percentile(sorted, 0.99) / 1e6);
+        return measured(n, seconds, percentile(sorted, 0.5) / 1e6, percentile(sorted, 0.99) / 1e6, cpu, load);
     }
 
     private static double percentile(long[] sorted, double p) {
@@ -264,14 +329,6 @@ public class DataflowDispatchBenchmark implements Benchmark {
             return 0;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
-    }
-
-    private static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static String settings() {

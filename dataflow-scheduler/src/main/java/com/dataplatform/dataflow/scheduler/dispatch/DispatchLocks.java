@@ -9,7 +9,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * — {@code seq} order is enqueue order as the dispatcher sees it.
  */
 final class DispatchLocks {
-    // The claimer takes CLAIM (try) and QUEUE (exclusive) inside dispatch_step (migration V6) with these numbers.
+    // The claimer takes CLAIM (try) and QUEUE (exclusive) inside dispatch_step (migrations V6-V11) with these numbers.
 
     /** "dflw" — the advisory-lock class of this service. */
     static final int CLASS = 0x64666c77;

@@ -10,19 +10,21 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * One dispatch step, run by the database as one statement ({@code dispatch_step}, migration V8) and therefore one
+ * One dispatch step, run by the database as one statement ({@code dispatch_step}, migration V11) and therefore one
  * READ COMMITTED transaction that the database serializes with two advisory locks (see {@link DispatchLocks}):
  * <ol>
- * <li>consume wake-ups, in chunks, only while it has capacity to start runs: newly enqueued runs, and resources
- * whose holder left (only the head group of a resource's queue can have become free — an exclusive head, or the
- * leading run of shared entries; after a shared entry left, only an exclusive head);</li>
+ * <li>consume wake-ups, in chunks, only while it has capacity to start runs: first resources released by finishes
+ * (only entries queued after the released one can have become free — an exclusive head, or the leading run of
+ * shared entries; after a shared entry left, only an exclusive head), then new runs, read by a cursor over
+ * {@code seq};</li>
  * <li>find those candidates ready if no lock row with a lower {@code seq} conflicts with any of theirs (rules 2–4;
  * two index probes per resource; a running conflicting run always has the lower seq). Ready is monotonic until the
  * run starts: later enqueues cannot block it, and no conflicting run can start ahead of it;</li>
  * <li>start, in enqueue order, the earliest ready runs of every type below its limit, up to the global limit
- * (rule 1), with a fencing token and a lease on the database clock, appending a RunStarted event to the outbox;
- * ready runs that do not start now are marked {@code ready}. The lock rows are not written: a running run's
- * rows are its held locks.</li>
+ * (rule 1, counted in {@code run_active}), with a fencing token and a lease on the database clock, appending a
+ * RunStarted event to the outbox; ready runs that do not start now go to {@code run_ready}. Neither the lock rows
+ * nor an index entry of {@code run} are written: the start is a HOT update, a running run's lock rows are its held
+ * locks.</li>
  * </ol>
  * Work per step is bounded by the batch size and the number of types, not by the queue length; one round trip per
  * step keeps the serialized claimer from waiting on the client between statements.

@@ -52,8 +52,9 @@ public class LeaseKeeper {
     public int expire(int limit) {
         Integer n = tx.execute(s -> {
             List<UUID> expired = jdbc.sql("""
-                    select id from run where status = 'RUNNING' and lease_until < clock_timestamp()
-                    order by lease_until limit :limit for update skip locked""")
+                    select r.id from run_active a join run r on r.id = a.run_id
+                    where r.status = 'RUNNING' and r.lease_until < clock_timestamp()
+                    order by r.lease_until limit :limit for update of r skip locked""")
                     .param("limit", limit).query(UUID.class).list();
             int count = 0;
             for (UUID id : expired) {

@@ -13,7 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Enqueues runs pinned to the dataflow's current version, with their lock set, and cancels them. Enqueue holds
- * the queue lock shared (see {@link DispatchLocks}) and leaves a wake-up for the dispatcher.
+ * the queue lock shared (see {@link DispatchLocks}) around taking its {@code seq}: the dispatcher finds new runs by
+ * a cursor over {@code seq} (no wake-up row per run).
  */
 public class RunQueue {
 
@@ -76,7 +77,6 @@ public class RunQueue {
                     .param("modes", locks.values().toArray(String[]::new)).update();
             jdbc.sql("insert into run_type (org, type) values (:org, :type) on conflict do nothing")
                     .param("org", org).param("type", p.type()).update();
-            jdbc.sql("insert into dispatch_signal (run_id) values (:id)").param("id", id).update();
             outbox.appendAll(List.of(new RunEvent(id, dataflowId, p.version(), p.type(), RunStatus.QUEUED, null)
                     .entry(org)));
             return new Enqueued(id, RunStatus.QUEUED, p.version(), true);

@@ -25,7 +25,8 @@ public class RunReader {
     }
 
     private static final String SELECT = """
-            select id, dataflow_id, dataflow_version, type, status, enqueued_at, started_at, finished_at, error, ready,
+            select id, dataflow_id, dataflow_version, type, status, enqueued_at, started_at, finished_at, error,
+                   exists (select 1 from run_ready rr where rr.org = run.org and rr.type = run.type and rr.seq = run.seq),
                    org from run""";
 
     public Optional<RunView> find(String org, UUID id) {
@@ -43,8 +44,9 @@ public class RunReader {
 
     public List<HeldLock> locks(String org) {
         return jdbc.sql("""
-                select l.resource, l.mode, l.run_id, r.dataflow_id from run_lock l join run r on r.id = l.run_id
-                where r.status = 'RUNNING' and r.org = :org and l.resource like 'd:%' order by l.resource, l.run_id""")
+                select l.resource, l.mode, l.run_id, r.dataflow_id
+                from run_active a join run_lock l on l.run_id = a.run_id join run r on r.id = a.run_id
+                where a.org = :org and r.status = 'RUNNING' and l.resource like 'd:%' order by l.resource, l.run_id""")
                 .param("org", org)
                 .query((rs, i) -> new HeldLock(Resources.datasetOf(rs.getString(1)),
                         rs.getString(2).equals("X") ? "exclusive" : "shared", rs.getObject(3, UUID.class),

@@ -78,14 +78,26 @@ public class DispatchMetrics {
         }
     }
 
-    /** Reads queue depth by type, blocked and running runs (uses the partial indexes on QUEUED runs). */
+    /**
+     * Reads queue depth by type, blocked and running runs. Every queued or running run has exactly one lock row on its
+     * dataflow ({@code f:}), so the queue is counted from those (O(queue), not O(history)); ready runs are the ones in
+     * {@code run_ready}.
+     */
     public void refresh() {
         List<MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
         java.util.Set<String> queued = new java.util.HashSet<>();
-        jdbc.sql("select type, count(*) from run where status = 'QUEUED' group by type")
+        long[] notReady = {0};
+        jdbc.sql("""
+                select q.type, count(*), count(*) filter (where not q.ready) from (
+                  select r.type, exists (select 1 from run_ready rr
+                                         where rr.org = r.org and rr.type = r.type and rr.seq = r.seq) as ready
+                  from run_lock l join run r on r.id = l.run_id
+                  where l.resource like 'f:%' and r.status = 'QUEUED') q
+                group by q.type""")
                 .query(rs -> {
                     queued.add(rs.getString(1));
                     rows.add(MultiGauge.Row.of(Tags.of("type", rs.getString(1)), rs.getLong(2)));
+                    notReady[0] += rs.getLong(3);
                 });
         seenTypes.addAll(queued);
         // every type a dataflow is defined with has a row (0 when nothing waits), so an idle queue reads 0, not "no data"
@@ -96,7 +108,7 @@ public class DispatchMetrics {
             }
         }
         queueDepth.register(rows, true);
-        blocked.set(jdbc.sql("select count(*) from run where status = 'QUEUED' and not ready").query(Long.class).single());
-        running.set(jdbc.sql("select count(*) from run where status = 'RUNNING'").query(Long.class).single());
+        blocked.set(notReady[0]);
+        running.set(jdbc.sql("select count(*) from run_active").query(Long.class).single());
     }
 }

@@ -76,6 +76,35 @@ class DispatchRulesIT extends DispatchTestBase {
         assertThat(started(d)).containsExactly(reader2);
     }
 
+    @Test
+    void runs_found_ready_beyond_the_free_capacity_keep_their_turn_and_start_later_in_enqueue_order() {
+        String org = newOrg();
+        Dispatcher d = dispatcher("rules4", Duration.ofSeconds(30), 100, 1000);
+        UUID wa = queue.enqueue(org, dataflow(org, "etl", arr(), arr("a")), null).id();
+        UUID wb = queue.enqueue(org, dataflow(org, "etl", arr(), arr("b")), null).id();
+        assertThat(started(d)).containsExactlyInAnyOrder(wa, wb);
+        List<UUID> readersOfA = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            readersOfA.add(queue.enqueue(org, dataflow(org, "etl", arr("a"), arr("ra" + i)), null).id());
+        }
+        List<UUID> readersOfB = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            readersOfB.add(queue.enqueue(org, dataflow(org, "etl", arr("b"), arr("rb" + i)), null).id());
+        }
+        assertThat(started(d)).isEmpty();
+
+        // a's release makes four readers ready; one worker is free: the other three wait as ready runs
+        finishRunning(org, wa);
+        assertThat(d.step(1).runs()).extracting(ClaimedRun::id).containsExactly(readersOfA.get(0));
+        // b's release makes three more ready; of the seven, the four earliest start
+        finishRunning(org, wb);
+        assertThat(d.step(4).runs()).extracting(ClaimedRun::id).containsExactlyInAnyOrder(readersOfA.get(1),
+                readersOfA.get(2), readersOfA.get(3), readersOfB.get(0));
+        // the two found ready but not started are not lost: they start at the next step
+        assertThat(d.step(10).runs()).extracting(ClaimedRun::id)
+                .containsExactlyInAnyOrder(readersOfB.get(1), readersOfB.get(2));
+    }
+
     private void finishRunning(String org, UUID run) {
         Long token = jdbc.sql("select fencing_token from run where id = :id").param("id", run).query(Long.class).single();
         Boolean done = tx.execute(s -> finisher.finish(run, token, RunStatus.SUCCEEDED, null));
