@@ -26,7 +26,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import net.fortuna.ical4j.data.CalendarBuilder;
 import net.fortuna.ical4j.model.Calendar;
 import net.fortuna.ical4j.model.Period;
@@ -60,49 +67,73 @@ public class CalendarIngestBenchmark implements Benchmark {
         int events = ctx.size(500, 10_000);
         int warmups = ctx.size(2, 2);
         int rounds = ctx.size(3, 5);
+        int perPayload = Integer.getInteger("bench.calendar.per-payload", PER_PAYLOAD);
+        int clients = Integer.getInteger("bench.calendar.clients", 1);
 
         List<Double> parseRates = new ArrayList<>();
         List<Double> ingestRates = new ArrayList<>();
+        List<Double> convertRates = new ArrayList<>();
         try (ConfigurableApplicationContext node = startNode(ctx)) {
             int port = Integer.parseInt(node.getEnvironment().getProperty("local.server.port"));
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String base = "http://localhost:" + port;
-            String system = createSystem(http, base);
+            String token = TestJwts.bearer(ORG, "admin"); // a client signs in once, not per request
+            String system = createSystem(http, base, token);
+            MeterRegistry meters = node.getBean(MeterRegistry.class);
+            Map<String, double[]> stagesBefore = null;
             var pg = ctx.postgres();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
             try (Connection db = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password())) {
                 // every round gets fresh UIDs (ingestion inserts, never merges); both sides see the same payloads,
                 // warm up on the same number of rounds, and alternate which goes first; the outbox relay's Kafka
                 // sends are drained between timed sections so neither side is measured while it runs
                 for (int r = -warmups; r < rounds; r++) {
-                    List<String> payloads = payloads(events, new Random(1000L + r));
+                    if (r == 0) {
+                        stagesBefore = stages(meters);
+                    }
+                    List<String> payloads = payloads(events, perPayload, new Random(1000L + r));
                     boolean parseFirst = Math.floorMod(r, 2) == 0;
                     double parse = 0;
                     double ingest = 0;
                     for (int side = 0; side < 2; side++) {
                         if ((side == 0) == parseFirst) {
                             long t0 = System.nanoTime();
-                            int parsed = parseAll(payloads);
+                            int parsed = inParallel(pool, clients, payloads, CalendarIngestBenchmark::parse);
                             parse = parsed / ((System.nanoTime() - t0) / 1e9);
                         } else {
                             long t0 = System.nanoTime();
-                            for (String p : payloads) {
-                                post(http, base, system, p);
-                            }
+                            inParallel(pool, clients, payloads, p -> post(http, base, system, token, p));
                             ingest = events / ((System.nanoTime() - t0) / 1e9);
                             awaitOutboxDrained(db);
                         }
                     }
+                    long t0 = System.nanoTime();
+                    inParallel(pool, clients, payloads, p -> ICalendarConverter.convert(p, ZoneId.of("UTC")).events().size());
+                    double convert = events / ((System.nanoTime() - t0) / 1e9);
                     if (r >= 0) {
                         parseRates.add(parse);
                         ingestRates.add(ingest);
+                        convertRates.add(convert);
                     }
                 }
+                Map<String, double[]> after = stages(meters);
+                Map<String, double[]> before = stagesBefore;
+                StringBuilder line = new StringBuilder("calendar: server ms per payload by stage (measured rounds):");
+                after.forEach((stage, v) -> {
+                    double[] b = before.get(stage);
+                    double n = v[0] - b[0];
+                    line.append(String.format(" %s %.1f", stage, n == 0 ? 0 : (v[1] - b[1]) / n));
+                });
+                System.out.println(line);
+            } finally {
+                pool.shutdownNow();
             }
         }
         double parseRate = median(parseRates);
         double ingestRate = median(ingestRates);
-        System.out.printf("calendar: ingest rounds %s events/s, ical4j parse rounds %s events/s%n", rounded(ingestRates),
-                rounded(parseRates));
+        System.out.printf("calendar: %d per payload, %d client(s): ingest rounds %s events/s, ical4j parse rounds %s events/s,"
+                + " our conversion alone %s events/s%n", perPayload, clients, rounded(ingestRates), rounded(parseRates),
+                rounded(convertRates));
 
         // 10-year daily series expansion
         int reps = ctx.size(9, 30);
@@ -136,9 +167,10 @@ public class CalendarIngestBenchmark implements Benchmark {
                 + "10-year daily expansion %d occurrences in %.1f ms (ical4j %d in %.1f ms)%n",
                 ingestRate, parseRate, ingestRate / parseRate, ourCount, ours[reps / 2], theirCount, theirs[reps / 2]);
         return List.of(
-                new Result(String.format("%,d iCalendar events (%d per payload) normalised + stored end to end, 1 client,"
-                        + " median of %d rounds", events, PER_PAYLOAD, rounds),
-                        "plain ical4j 4.4 CalendarBuilder parse of the same payloads, 1 thread, same JVM and warm-up",
+                new Result(String.format("%,d iCalendar events (%d per payload) normalised + stored end to end, %d client(s),"
+                        + " median of %d rounds", events, perPayload, clients, rounds),
+                        String.format("plain ical4j 4.4 CalendarBuilder parse of the same payloads, %d thread(s), same JVM"
+                                + " and warm-up", clients),
                         parseRate, ingestRate, "events/s", true),
                 new Result(String.format("10-year daily series (Europe/Berlin, 1 EXDATE), %,d occurrences, median", ourCount),
                         "ical4j VEvent.calculateRecurrenceSet over the same period", theirs[reps / 2], ours[reps / 2],
@@ -172,22 +204,51 @@ public class CalendarIngestBenchmark implements Benchmark {
         throw new IllegalStateException("calendar.events outbox not drained within 2 minutes");
     }
 
-    private static int parseAll(List<String> payloads) throws Exception {
-        int n = 0;
-        for (String p : payloads) {
-            Calendar c = new CalendarBuilder().build(new StringReader(p));
-            n += c.getComponents("VEVENT").size();
-        }
-        return n;
+    private static int parse(String payload) throws Exception {
+        Calendar c = new CalendarBuilder().build(new StringReader(payload));
+        return c.getComponents("VEVENT").size();
     }
 
-    static List<String> payloads(int events, Random random) {
+    interface PayloadWork {
+        int apply(String payload) throws Exception;
+    }
+
+    /** Client i of n takes payloads i, i + n, ...; returns the sum of the work's counts. */
+    private static int inParallel(ExecutorService pool, int n, List<String> payloads, PayloadWork work) throws Exception {
+        List<Future<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int first = i;
+            futures.add(pool.submit(() -> {
+                int count = 0;
+                for (int j = first; j < payloads.size(); j += n) {
+                    count += work.apply(payloads.get(j));
+                }
+                return count;
+            }));
+        }
+        int total = 0;
+        for (Future<Integer> f : futures) {
+            total += f.get();
+        }
+        return total;
+    }
+
+    /** count and total ms of every calendar.ingest.stage timer. */
+    private static Map<String, double[]> stages(MeterRegistry meters) {
+        Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        for (Timer t : meters.find("calendar.ingest.stage").timers()) {
+            out.put(t.getId().getTag("stage"), new double[] {t.count(), t.totalTime(TimeUnit.MILLISECONDS)});
+        }
+        return out;
+    }
+
+    static List<String> payloads(int events, int perPayload, Random random) {
         DateTimeFormatter local = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
         String[] zones = {"Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC"};
         List<String> out = new ArrayList<>();
         StringBuilder b = null;
         for (int i = 0; i < events; i++) {
-            if (i % PER_PAYLOAD == 0) {
+            if (i % perPayload == 0) {
                 if (b != null) {
                     out.add(b.append("END:VCALENDAR\r\n").toString());
                 }
@@ -222,9 +283,9 @@ public class CalendarIngestBenchmark implements Benchmark {
         return out;
     }
 
-    private static String createSystem(HttpClient http, String base) throws Exception {
+    private static String createSystem(HttpClient http, String base, String token) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/systems"))
-                .header("Authorization", TestJwts.bearer(ORG, "admin")).header("Content-Type", "application/json")
+                .header("Authorization", token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"caldav\",\"name\":\"bench-" + UUID.randomUUID()
                         + "\",\"master\":false,\"baseUrl\":\"http://127.0.0.1:9/bench/\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -234,13 +295,14 @@ public class CalendarIngestBenchmark implements Benchmark {
         return JSON.readTree(r.body()).path("id").asString();
     }
 
-    private static void post(HttpClient http, String base, String system, String payload) throws Exception {
+    private static int post(HttpClient http, String base, String system, String token, String payload) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/systems/" + system + "/events"))
-                .header("Authorization", TestJwts.bearer(ORG, "admin")).header("Content-Type", "text/calendar")
+                .header("Authorization", token).header("Content-Type", "text/calendar")
                 .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 202) {
             throw new IllegalStateException("push: " + r.statusCode() + " " + r.body());
         }
+        return 0;
     }
 
     private static ConfigurableApplicationContext startNode(BenchContext ctx) {

@@ -4,7 +4,9 @@ import org.slf4j.MDC;
 import com.dataplatform.calendar.sync.system.CalendarSystem;
 import com.dataplatform.calendar.sync.unified.UnifiedEvent;
 import com.dataplatform.common.topics.TopicCatalog;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,10 +26,7 @@ public class ChangeLog {
     private final EventStore events;
     private final JsonMapper json;
 
-    private final org.springframework.jdbc.core.JdbcTemplate batch;
-
-    ChangeLog(JdbcClient jdbc, EventStore events, JsonMapper json, org.springframework.jdbc.core.JdbcTemplate batch) {
-        this.batch = batch;
+    ChangeLog(JdbcClient jdbc, EventStore events, JsonMapper json) {
         this.jdbc = jdbc;
         this.events = events;
         this.json = json;
@@ -57,21 +56,65 @@ public class ChangeLog {
     }
 
     /**
-     * {@link #changed} for many events of one payload, in two batched statements; {@code serialized} gives the JSON
-     * already written for an event's unified copy (or null), so the outbox payload embeds it instead of encoding the
-     * event a second time.
+     * The write-back and calendar.events outbox rows of one payload's changes, as columns, for {@link EventStore} to
+     * insert with the payload's raw copies in one statement.
      */
-    public void changedAll(String org, CalendarSystem source, Map<UUID, UnifiedEvent> changed, boolean orgHasMaster,
-            java.util.function.Function<UnifiedEvent, String> serialized) {
-        if (changed.isEmpty()) {
-            return;
+    public record Rows(List<String> writebackOrgList, List<String> writebackIdList, List<String[]> outbox) {
+
+        public static final Rows NONE = new Rows(List.of(), List.of(), List.of());
+
+        boolean isEmpty() {
+            return writebackIdList.isEmpty() && outbox.isEmpty();
         }
+
+        String[] writebackOrgs() {
+            return writebackOrgList.toArray(String[]::new);
+        }
+
+        String[] writebackIds() {
+            return writebackIdList.toArray(String[]::new);
+        }
+
+        /** event_id, topic, type, key, tenant, subject, payload, request_id — one array per column. */
+        String[][] outboxColumns() {
+            String[][] columns = new String[8][outbox.size()];
+            for (int i = 0; i < outbox.size(); i++) {
+                for (int c = 0; c < 8; c++) {
+                    columns[c][i] = outbox.get(i)[c];
+                }
+            }
+            return columns;
+        }
+    }
+
+    /**
+     * {@link #changed} for many events of one payload, as rows (written by the caller in one statement);
+     * {@code serialized} gives the JSON already written for an event's unified copy (or null), so the outbox payload
+     * embeds it instead of encoding the event a second time.
+     */
+    public Rows rowsFor(String org, CalendarSystem source, List<EventStore.Stored> merged, Map<UUID, UnifiedEvent> changed,
+            boolean orgHasMaster, java.util.function.Function<UnifiedEvent, String> serialized) {
+        if (changed.isEmpty() && merged.isEmpty()) {
+            return Rows.NONE;
+        }
+        List<String> writebackOrgs = new ArrayList<>();
+        List<String> writebackIds = new ArrayList<>();
         if (orgHasMaster && (source == null || !source.master())) {
-            batch.batchUpdate("insert into writeback_outbox (org, unified_event_id) values (?, ?)",
-                    changed.keySet().stream().map(id -> new Object[] {org, id}).toList());
+            changed.keySet().forEach(id -> {
+                writebackOrgs.add(org);
+                writebackIds.add(id.toString());
+            });
         }
-        java.util.List<Object[]> rows = new java.util.ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
         String requestId = MDC.get("requestId"); // the request that caused the changes, relayed as ce_requestid
+        for (EventStore.Stored m : merged) { // EventsMerged first, as merged() would have written them
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("id", m.eventId());
+            data.put("mergedICalUID", m.uid());
+            data.put("reason", m.reason());
+            rows.add(new String[] {UUID.randomUUID().toString(), TopicCatalog.CALENDAR_EVENTS.name(), "EventsMerged",
+                    m.eventId().toString(), org, m.eventId().toString(), json.writeValueAsString(data), requestId});
+        }
         String sourceJson = source == null ? "null" : "\"" + source.id() + "\"";
         changed.forEach((id, e) -> {
             String eventJson = serialized.apply(e);
@@ -79,12 +122,11 @@ public class ChangeLog {
             String data = "{\"id\":\"" + id + "\",\"iCalUID\":" + json.writeValueAsString(e.uid())
                     + ",\"sourceSystemId\":" + sourceJson + ",\"event\":"
                     + (eventJson != null ? eventJson : json.writeValueAsString(e)) + "}";
-            rows.add(new Object[] {UUID.randomUUID(), TopicCatalog.CALENDAR_EVENTS.name(), e.status() == UnifiedEvent.Status.CANCELLED ? "EventCancelled"
-                    : "EventUpserted", id.toString(), org, id.toString(), data, requestId});
+            rows.add(new String[] {UUID.randomUUID().toString(), TopicCatalog.CALENDAR_EVENTS.name(),
+                    e.status() == UnifiedEvent.Status.CANCELLED ? "EventCancelled" : "EventUpserted", id.toString(),
+                    org, id.toString(), data, requestId});
         });
-        batch.batchUpdate("""
-                insert into outbox (event_id, topic, type, key, tenant, subject, payload, request_id)
-                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)""", rows);
+        return new Rows(writebackOrgs, writebackIds, rows);
     }
 
     public void merged(String org, UUID id, String mergedUid, String reason) {

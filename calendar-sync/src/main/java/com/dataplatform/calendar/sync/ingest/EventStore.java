@@ -31,8 +31,6 @@ public class EventStore {
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    private final org.springframework.jdbc.core.JdbcTemplate batchJdbc;
-
     /**
      * One payload's working set: the UIDs that already exist (or are fuzzy aliases) and the series fuzzy matching
      * could pick, both fetched and locked up front in two statements; raw copies collected for one batch insert.
@@ -46,6 +44,12 @@ public class EventStore {
         private final java.util.Set<UUID> pendingIds = new java.util.HashSet<>();
         private final java.util.Map<UUID, UUID> remapped = new java.util.HashMap<>();
         private final java.util.Map<UnifiedEvent, String> serialized = new java.util.IdentityHashMap<>();
+        private boolean orgHasMaster;
+
+        /** Whether the org had a master system when the batch was prepared (read with the batch's other rows). */
+        public boolean orgHasMaster() {
+            return orgHasMaster;
+        }
 
         /** The JSON this batch wrote for the event (the unified copy), so the outbox reuses it; null if none. */
         public String serialized(UnifiedEvent e) {
@@ -76,14 +80,43 @@ public class EventStore {
         List<Pending> rows = List.copyOf(b.pending);
         b.pending.clear();
         b.pendingIds.clear();
-        int[] counts = batchJdbc.batchUpdate("""
+        int n = rows.size();
+        String[] ids = new String[n], orgs = new String[n], uids = new String[n], rkeys = new String[n],
+                seqs = new String[n], updated = new String[n], data = new String[n], organizers = new String[n],
+                starts = new String[n], recurring = new String[n];
+        for (int i = 0; i < n; i++) {
+            Pending p = rows.get(i);
+            UnifiedEvent e = p.event();
+            ids[i] = p.id().toString();
+            orgs[i] = p.org();
+            uids[i] = e.uid();
+            rkeys[i] = p.rkey();
+            seqs[i] = Integer.toString(e.sequence());
+            updated[i] = e.updatedAt() == null ? null : e.updatedAt().toString();
+            data[i] = serialize(b, e);
+            organizers[i] = e.organizer();
+            starts[i] = e.start().sortKey().toString();
+            recurring[i] = Boolean.toString(e.recurrence() != null);
+        }
+        // one statement for the whole batch; the arrays are cast once (as function arguments), not per row
+        java.util.Set<UUID> inserted = new java.util.HashSet<>(jdbc.sql("""
                 insert into unified_event (id, org, ical_uid, recurrence_key, sequence, source_updated_at, data,
                                            organizer, start_at, recurring)
-                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)
-                on conflict (org, ical_uid, recurrence_key) do nothing""",
-                rows.stream().map(p -> new Object[] {p.id(), p.org(), p.event().uid(), p.rkey(), p.event().sequence(),
-                        timestamp(p.event().updatedAt()), serialize(b, p.event()), p.event().organizer(),
-                        timestamp(p.event().start().sortKey()), p.event().recurrence() != null}).toList());
+                select u.id, u.org, u.uid, u.rkey, u.seq, u.updated, cast(u.data as jsonb), u.organizer, u.start_at,
+                       u.recurring
+                from unnest(cast(? as uuid[]), cast(? as text[]), cast(? as text[]), cast(? as text[]),
+                            cast(? as int[]), cast(? as timestamptz[]), cast(? as text[]), cast(? as text[]),
+                            cast(? as timestamptz[]), cast(? as boolean[]))
+                     with ordinality as u(id, org, uid, rkey, seq, updated, data, organizer, start_at, recurring, ord)
+                order by u.ord
+                on conflict (org, ical_uid, recurrence_key) do nothing
+                returning id""")
+                .param(ids).param(orgs).param(uids).param(rkeys).param(seqs).param(updated).param(data)
+                .param(organizers).param(starts).param(recurring).query(UUID.class).list());
+        int[] counts = new int[n];
+        for (int i = 0; i < n; i++) {
+            counts[i] = inserted.contains(rows.get(i).id()) ? 1 : 0;
+        }
         for (int i = 0; i < rows.size(); i++) {
             if (counts[i] == 0) {
                 Pending p = rows.get(i);
@@ -110,25 +143,49 @@ public class EventStore {
             return b;
         }
         lockKeys(org, events);
+        // after the locks, in one statement (its snapshot is taken after they were granted): the UIDs already stored
+        // (locked) or merged away by the fuzzy rule, the series in the payload's fuzzy slots (organizer + start,
+        // joined pair by pair on unified_event_fuzzy, so the cost follows the payload, not the org's event count),
+        // and whether the org has a master system
         String[] uids = events.stream().map(UnifiedEvent::uid).distinct().toArray(String[]::new);
-        b.known.addAll(jdbc.sql("""
-                select ical_uid from unified_event where org = ? and ical_uid = any(?) for update""")
-                .params(org, uids).query(String.class).list());
-        b.known.addAll(jdbc.sql("select ical_uid from uid_alias where org = ? and ical_uid = any(?)")
-                .params(org, uids).query(String.class).list());
-        String[] organizers = events.stream().map(UnifiedEvent::organizer).filter(java.util.Objects::nonNull).distinct()
-                .toArray(String[]::new);
-        if (organizers.length > 0) {
-            String[] starts = events.stream().map(e -> e.start().sortKey().toString()).distinct().toArray(String[]::new);
-            b.pool.addAll(jdbc.sql("""
-                    select id, data::text as data from unified_event
-                    where org = ? and recurrence_key = '' and organizer = any(?) and start_at = any(cast(? as timestamptz[]))
-                    order by created_at, id limit 2000 for update""")
-                    .params(org, organizers, starts)
-                    .query((rs, n) -> new Existing(rs.getObject("id", UUID.class),
-                            json.readValue(rs.getString("data"), UnifiedEvent.class)))
-                    .list());
+        java.util.Set<List<String>> slots = new java.util.LinkedHashSet<>();
+        for (UnifiedEvent e : events) {
+            if (e.organizer() != null) {
+                slots.add(List.of(e.organizer(), e.start().sortKey().toString()));
+            }
         }
+        String[] organizers = slots.stream().map(x -> x.get(0)).toArray(String[]::new);
+        String[] starts = slots.stream().map(x -> x.get(1)).toArray(String[]::new);
+        jdbc.sql("""
+                with known as (
+                    select ical_uid from unified_event where org = ? and ical_uid = any(cast(? as text[])) for update
+                ), pool as (
+                    select e.id, e.data, e.created_at
+                    from unnest(cast(? as text[]), cast(? as timestamptz[])) as s(organizer, start_at)
+                    join unified_event e on e.org = ? and e.recurrence_key = '' and e.organizer = s.organizer
+                                        and e.start_at = s.start_at
+                    order by e.created_at, e.id limit 2000
+                    for update of e
+                )
+                select cast('known' as text) as kind, ical_uid as uid, cast(null as uuid) as id,
+                       cast(null as text) as data, cast(null as timestamptz) as created_at from known
+                union all
+                select 'known', ical_uid, null, null, null from uid_alias where org = ? and ical_uid = any(cast(? as text[]))
+                union all
+                select 'master', null, null, null, null where exists (select 1 from calendar_system where org = ? and master)
+                union all
+                select 'pool', null, id, data::text, created_at from pool
+                order by 1, 5, 3""")
+                .param(org).param(uids).param(organizers).param(starts).param(org).param(org).param(uids).param(org)
+                .query((rs, rowNum) -> {
+                    switch (rs.getString("kind")) {
+                        case "known" -> b.known.add(rs.getString("uid"));
+                        case "master" -> b.orgHasMaster = true;
+                        default -> b.pool.add(new Existing(rs.getObject("id", UUID.class),
+                                json.readValue(rs.getString("data"), UnifiedEvent.class)));
+                    }
+                    return rowNum;
+                }).list();
         return b;
     }
 
@@ -161,15 +218,63 @@ public class EventStore {
         }
     }
 
-    /** Writes the batch's raw copies (one statement). */
+    /** Writes the batch's new unified rows and its raw copies. */
     public void flush(Batch b) {
         flushInserts(b);
-        if (!b.raw.isEmpty()) {
-            batchJdbc.batchUpdate("""
-                    insert into raw_event (org, system_id, source_id, payload, status, reason, repairs, unified_event_id, ical_uid)
-                    values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?)""", b.raw);
-            b.raw.clear();
+        write(b, ChangeLog.Rows.NONE);
+    }
+
+    /**
+     * Writes the batch's new unified rows (one statement; rows another request inserted first are merged into theirs),
+     * then — in a second statement — its raw copies, and the change log's write-back and calendar.events outbox rows.
+     */
+    public void flush(Batch b, java.util.function.Supplier<ChangeLog.Rows> changes) {
+        flushInserts(b);
+        write(b, changes.get());
+    }
+
+    private void write(Batch b, ChangeLog.Rows changes) {
+        if (b.raw.isEmpty() && changes.isEmpty()) {
+            return;
         }
+        int n = b.raw.size();
+        String[][] raw = new String[9][n];
+        for (int i = 0; i < n; i++) {
+            Object[] r = b.raw.get(i);
+            for (int c = 0; c < 9; c++) {
+                raw[c][i] = r[c] == null ? null : r[c].toString();
+            }
+        }
+        b.raw.clear();
+        String[][] outbox = changes.outboxColumns();
+        // one statement, arrays cast once; "with ordinality ... order by" keeps each table's id order as given
+        jdbc.sql("""
+                with raw as (
+                    insert into raw_event (org, system_id, source_id, payload, status, reason, repairs, unified_event_id,
+                                           ical_uid)
+                    select r.org, r.system_id, r.source_id, r.payload, r.status, r.reason, cast(r.repairs as jsonb),
+                           r.unified_event_id, r.ical_uid
+                    from unnest(cast(? as text[]), cast(? as uuid[]), cast(? as text[]), cast(? as text[]),
+                                cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as uuid[]),
+                                cast(? as text[]))
+                         with ordinality as r(org, system_id, source_id, payload, status, reason, repairs,
+                                              unified_event_id, ical_uid, ord)
+                    order by r.ord
+                ), writeback as (
+                    insert into writeback_outbox (org, unified_event_id)
+                    select w.org, w.id from unnest(cast(? as text[]), cast(? as uuid[])) with ordinality as w(org, id, ord)
+                    order by w.ord
+                )
+                insert into outbox (event_id, topic, type, key, tenant, subject, payload, request_id)
+                select o.event_id, o.topic, o.type, o.key, o.tenant, o.subject, cast(o.payload as jsonb), o.request_id
+                from unnest(cast(? as uuid[]), cast(? as text[]), cast(? as text[]), cast(? as text[]),
+                            cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]))
+                     with ordinality as o(event_id, topic, type, key, tenant, subject, payload, request_id, ord)
+                order by o.ord""")
+                .param(raw[0]).param(raw[1]).param(raw[2]).param(raw[3]).param(raw[4]).param(raw[5]).param(raw[6])
+                .param(raw[7]).param(raw[8]).param(changes.writebackOrgs()).param(changes.writebackIds())
+                .param(outbox[0]).param(outbox[1]).param(outbox[2]).param(outbox[3]).param(outbox[4]).param(outbox[5])
+                .param(outbox[6]).param(outbox[7]).update();
     }
 
     /** One event, outside any batch. */
@@ -180,8 +285,7 @@ public class EventStore {
         return s;
     }
 
-    EventStore(JdbcClient jdbc, JsonMapper json, org.springframework.jdbc.core.JdbcTemplate batchJdbc) {
-        this.batchJdbc = batchJdbc;
+    EventStore(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }

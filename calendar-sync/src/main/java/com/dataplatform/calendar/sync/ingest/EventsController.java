@@ -30,9 +30,12 @@ class EventsController {
     private final EventStore store;
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final IngestStages stages;
 
-    EventsController(SystemStore systems, Ingestion ingestion, EventStore store, JdbcClient jdbc, JsonMapper json) {
+    EventsController(SystemStore systems, Ingestion ingestion, EventStore store, JdbcClient jdbc, JsonMapper json,
+            IngestStages stages) {
         this.systems = systems;
+        this.stages = stages;
         this.ingestion = ingestion;
         this.store = store;
         this.jdbc = jdbc;
@@ -42,15 +45,15 @@ class EventsController {
     @PostMapping(path = "/api/systems/{id}/events", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
     IngestResult pushJson(@PathVariable UUID id, @RequestBody String body, SuitePrincipal principal) {
-        CalendarSystem system = systems.get(principal.org(), id);
-        return new IngestResult(ingestion.ingestJson(system, body));
+        CalendarSystem system = stages.time(IngestStages.Stage.SYSTEM, () -> systems.get(principal.org(), id));
+        return new IngestResult(stages.time(IngestStages.Stage.TRANSACTION, () -> ingestion.ingestJson(system, body)));
     }
 
     @PostMapping(path = "/api/systems/{id}/events", consumes = "text/calendar")
     @ResponseStatus(HttpStatus.ACCEPTED)
     IngestResult pushICalendar(@PathVariable UUID id, @RequestBody String body, SuitePrincipal principal) {
-        CalendarSystem system = systems.get(principal.org(), id);
-        return new IngestResult(ingestion.ingestICalendar(system, body));
+        CalendarSystem system = stages.time(IngestStages.Stage.SYSTEM, () -> systems.get(principal.org(), id));
+        return new IngestResult(stages.time(IngestStages.Stage.TRANSACTION, () -> ingestion.ingestICalendar(system, body)));
     }
 
     /** The unified event with every raw copy it came from (lineage). */

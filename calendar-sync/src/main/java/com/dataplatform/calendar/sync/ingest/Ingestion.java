@@ -27,9 +27,12 @@ public class Ingestion {
     private final MeterRegistry metrics;
     private final JdbcClient jdbc;
     private final ChangeLog changes;
+    private final IngestStages stages;
 
-    Ingestion(EventStore store, JsonMapper json, MeterRegistry metrics, JdbcClient jdbc, ChangeLog changes) {
+    Ingestion(EventStore store, JsonMapper json, MeterRegistry metrics, JdbcClient jdbc, ChangeLog changes,
+            IngestStages stages) {
         this.store = store;
+        this.stages = stages;
         this.changes = changes;
         this.jdbc = jdbc;
         this.json = json;
@@ -55,9 +58,9 @@ public class Ingestion {
         }
         List<Conversion> conversions;
         try {
-            conversions = system.type() == CalendarSystem.Type.GOOGLE
+            conversions = stages.time(IngestStages.Stage.CONVERT, () -> system.type() == CalendarSystem.Type.GOOGLE
                     ? GoogleConverter.convert(payload, system.timeZone())
-                    : GraphConverter.convert(payload, system.timeZone());
+                    : GraphConverter.convert(payload, system.timeZone()));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(system.type() == CalendarSystem.Type.GOOGLE ? "items" : "value", e.getMessage());
         }
@@ -70,7 +73,8 @@ public class Ingestion {
             throw ApiException.unprocessable("Content-Type",
                     "a " + system.type().wire() + " system takes its own JSON schema, not text/calendar");
         }
-        ICalendarConverter.Result result = ICalendarConverter.convert(body, system.timeZone());
+        ICalendarConverter.Result result = stages.time(IngestStages.Stage.CONVERT,
+                () -> ICalendarConverter.convert(body, system.timeZone()));
         if (result.rejection() != null) {
             count(system, "rejected");
             throw ApiException.invalid("body", result.rejection());
@@ -132,19 +136,27 @@ public class Ingestion {
         changes.changed(system.org(), system, unifiedId);
     }
 
+    /**
+     * Stores a payload's conversions in four statements however many events it holds: the advisory locks, one read
+     * (known UIDs, aliases, fuzzy candidates, master flag), the new unified rows, and the raw copies together with
+     * the write-back and calendar.events outbox rows. Merges into existing events add one update each.
+     */
     private List<EventStore.Stored> storeAll(CalendarSystem system, List<Conversion> conversions) {
-        EventStore.Batch batch = store.prepare(system.org(), conversions);
-        List<EventStore.Stored> stored = conversions.stream().map(c -> store.store(system, c, batch)).toList();
-        store.flush(batch);
-        List<EventStore.Stored> out = stored.stream().map(s -> s.eventId() == null || !batch.remapped(s.eventId()) ? s
-                : new EventStore.Stored(s.uid(), batch.actual(s.eventId()), "merged",
-                        "same iCalUID " + s.uid() + " as an event stored concurrently", s.event())).toList();
-        out.stream().filter(s -> "merged".equals(s.status()))
-                .forEach(s -> changes.merged(system.org(), s.eventId(), s.uid(), s.reason()));
-        boolean hasMaster = changes.hasMaster(system.org());
-        java.util.Map<java.util.UUID, com.dataplatform.calendar.sync.unified.UnifiedEvent> last = new java.util.LinkedHashMap<>();
-        out.stream().filter(s -> s.eventId() != null).forEach(s -> last.put(s.eventId(), s.event()));
-        changes.changedAll(system.org(), system, last, hasMaster, batch::serialized);
+        EventStore.Batch batch = stages.time(IngestStages.Stage.PREPARE, () -> store.prepare(system.org(), conversions));
+        List<EventStore.Stored> stored = stages.time(IngestStages.Stage.STORE,
+                () -> conversions.stream().map(c -> store.store(system, c, batch)).toList());
+        List<EventStore.Stored> out = new java.util.ArrayList<>();
+        stages.time(IngestStages.Stage.FLUSH, () -> store.flush(batch, () -> {
+            // the unified rows are in: a pending row another request inserted first was merged into that one
+            stored.forEach(s -> out.add(s.eventId() == null || !batch.remapped(s.eventId()) ? s
+                    : new EventStore.Stored(s.uid(), batch.actual(s.eventId()), "merged",
+                            "same iCalUID " + s.uid() + " as an event stored concurrently", s.event())));
+            java.util.Map<java.util.UUID, com.dataplatform.calendar.sync.unified.UnifiedEvent> last =
+                    new java.util.LinkedHashMap<>();
+            out.stream().filter(s -> s.eventId() != null).forEach(s -> last.put(s.eventId(), s.event()));
+            return changes.rowsFor(system.org(), system, out.stream().filter(s -> "merged".equals(s.status())).toList(),
+                    last, batch.orgHasMaster(), batch::serialized);
+        }));
         out.forEach(s -> count(system, s.status()));
         return out;
     }
