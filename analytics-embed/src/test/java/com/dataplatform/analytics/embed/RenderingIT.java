@@ -35,6 +35,8 @@ class RenderingIT {
     JdbcClient jdbc;
     @Autowired
     EmbedTokens tokens;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     Api api;
     LakeFixture lake;
@@ -65,6 +67,21 @@ class RenderingIT {
         assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(r.headers().firstValue("X-Frame-Options")).isEmpty();
+    }
+
+    @Test
+    void each_rendered_area_is_timed_into_histogram_buckets_for_percentiles() {
+        io.micrometer.core.instrument.Timer ok = meters.get("embed.area.render").tag("outcome", "ok").timer();
+        long before = ok.count();
+        var buckets = ok.takeSnapshot().histogramCounts();
+        assertThat(buckets).extracting(b -> b.bucket(java.util.concurrent.TimeUnit.MILLISECONDS))
+                .contains(5.0, 50.0, 500.0);
+        assertThat(meters.get("embed.area.render").tag("outcome", "timeout").timer().count())
+                .as("exported from start-up").isGreaterThanOrEqualTo(0);
+        assertThat(api.get("/p/sales", f.org).statusCode()).isEqualTo(200);
+        assertThat(ok.count() - before).as("one sample per area of the page").isEqualTo(3);
+        double top = ok.takeSnapshot().histogramCounts()[ok.takeSnapshot().histogramCounts().length - 1].count();
+        assertThat(top).as("the widest bucket holds every sample").isEqualTo(ok.count());
     }
 
     @Test

@@ -33,6 +33,10 @@ public class AreaRunner {
     private final ViewEvents views;
     private final long budgetNanos;
 
+    private static final java.time.Duration[] BUCKETS = java.util.stream.LongStream
+            .of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000).mapToObj(java.time.Duration::ofMillis)
+            .toArray(java.time.Duration[]::new);
+
     private final io.micrometer.core.instrument.MeterRegistry meters;
     private final java.util.Map<String, io.micrometer.core.instrument.Timer> timers =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -43,6 +47,19 @@ public class AreaRunner {
         this.views = views;
         this.budgetNanos = props.areaTimeout().toNanos();
         this.meters = meters;
+        for (String outcome : new String[] {"ok", "error", "timeout"}) {
+            timer(outcome); // exported from start-up, at zero
+        }
+    }
+
+    /**
+     * {@code embed.area.render{outcome}} with fixed histogram buckets around the render budget, so dashboards can
+     * show percentiles ({@code histogram_quantile} over {@code embed_area_render_seconds_bucket}).
+     */
+    private io.micrometer.core.instrument.Timer timer(String outcome) {
+        return timers.computeIfAbsent(outcome, o -> io.micrometer.core.instrument.Timer.builder("embed.area.render")
+                .description("time to render one embed area, by outcome").tag("outcome", o)
+                .serviceLevelObjectives(BUCKETS).register(meters));
     }
 
     private record Done(QueryResult result, Throwable error, long at) {
@@ -78,8 +95,7 @@ public class AreaRunner {
                 o = failed(a, e.getCause(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             }
             out.add(o);
-            timers.computeIfAbsent(o.state(), state -> meters.timer("embed.area.render", "outcome", state))
-                    .record(o.durationMs(), TimeUnit.MILLISECONDS);
+            timer(o.state()).record(o.durationMs(), TimeUnit.MILLISECONDS);
             views.viewed(new EmbedViewed(a.pageId(), a.id(), a.org(), o.durationMs(), o.state(), viewer.viaToken()));
         }
         return out;
