@@ -25,8 +25,12 @@ public class DistributorMetrics {
         fencedWrites = counter(registry, "fenced.writes", node, "writes rejected because the epoch had moved on");
         deliveries = counter(registry, "deliveries", node, "records delivered to destinations");
         deliveryErrors = counter(registry, "delivery.errors", node, "failed delivery attempts");
+        // fixed buckets around lease lengths, so dashboards can show percentiles of a failover's gap
         timeWithoutOwner = Timer.builder("stream.distributor.time.without.owner").tag("node", node)
-                .description("how long a stream had no live owner before this node claimed it").register(registry);
+                .description("how long a stream had no live owner before this node claimed it")
+                .serviceLevelObjectives(java.util.stream.LongStream.of(100, 500, 1_000, 2_000, 5_000, 10_000, 15_000,
+                        30_000, 60_000, 120_000).mapToObj(Duration::ofMillis).toArray(Duration[]::new))
+                .register(registry);
         Gauge.builder("stream.distributor.owned", owned).tag("node", node).description("streams owned by this node")
                 .register(registry);
         Gauge.builder("stream.distributor.lag", lag).tag("node", node)

@@ -343,7 +343,8 @@ class StreamApiIT {
                 "stream_distributor_releases_total", "stream_distributor_failovers_total",
                 "stream_distributor_fenced_writes_total", "stream_distributor_lag",
                 "stream_distributor_deliveries_total", "stream_distributor_delivery_errors_total",
-                "stream_distributor_time_without_owner_seconds");
+                "stream_distributor_time_without_owner_seconds",
+                "stream_distributor_time_without_owner_seconds_bucket{", "le=\"15.0\"");
     }
 
     static void assertPerPartitionOrder(List<WebhookReceiver.Received> received) {
