@@ -22,6 +22,7 @@ public final class DeployApi {
     private final int port;
     private final String org;
     private final String[] roles;
+    private final String requestId;
 
     /** Speaks as an admin of {@code org}. */
     public DeployApi(int port, String org) {
@@ -30,9 +31,19 @@ public final class DeployApi {
 
     /** Speaks as a member of {@code org} with exactly these roles (none: a plain member). */
     public DeployApi(int port, String org, String... roles) {
+        this(port, org, null, roles);
+    }
+
+    private DeployApi(int port, String org, String requestId, String... roles) {
         this.port = port;
         this.org = org;
         this.roles = roles.clone();
+        this.requestId = requestId;
+    }
+
+    /** The same caller, sending {@code X-Request-Id: id} with every request. */
+    public DeployApi withRequestId(String id) {
+        return new DeployApi(port, org, id, roles);
     }
 
     public static String newOrg() {
@@ -95,8 +106,9 @@ public final class DeployApi {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Authorization", "Bearer " + TestJwts.token(org, roles)).timeout(Duration.ofSeconds(60));
+        return requestId == null ? b : b.header("X-Request-Id", requestId);
     }
 
     private static Response send(HttpRequest.Builder request) throws Exception {

@@ -78,10 +78,11 @@ public class VersionStore {
             String schema = "app_" + sqlName + "_v" + version;
             jdbc.sql("""
                     insert into app_version (app, version, status, bundle_sha256, descriptor, schema_name, role_name,
-                                             runtime, instance)
-                    values (:app, :v, 'ASSEMBLING', :sha, :d, :schema, :schema, :runtime, :instance)""")
+                                             runtime, instance, request_id)
+                    values (:app, :v, 'ASSEMBLING', :sha, :d, :schema, :schema, :runtime, :instance, :rid)""")
                     .param("app", app).param("v", version).param("sha", bundleSha).param("d", descriptor)
-                    .param("schema", schema).param("runtime", runtime).param("instance", instance).update();
+                    .param("schema", schema).param("runtime", runtime).param("instance", instance)
+                    .param("rid", org.slf4j.MDC.get(com.dataplatform.common.web.RequestIdFilter.MDC_KEY)).update();
             jdbc.sql("insert into version_stage (app, version, stage) values (:app, :v, 'ASSEMBLING')")
                     .param("app", app).param("v", version).update();
             return version;

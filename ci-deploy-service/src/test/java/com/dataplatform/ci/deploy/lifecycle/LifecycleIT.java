@@ -8,6 +8,7 @@ import com.dataplatform.ci.deploy.DeployApi;
 import com.dataplatform.ci.deploy.DeployTestBase;
 import com.dataplatform.common.events.CloudEventCodec;
 import com.dataplatform.testsupport.SuiteKafka;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -67,7 +68,7 @@ class LifecycleIT extends DeployTestBase {
     @Test
     @Order(1)
     void first_version_is_assembled_run_tested_and_promoted_as_views_over_its_tables() throws Exception {
-        DeployApi.Response r = api.upload(app, sample("ok", null), "v1.tar.gz");
+        DeployApi.Response r = api.withRequestId("lc-upload-1").upload(app, sample("ok", null), "v1.tar.gz");
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         assertThat(r.json().get("version").asInt()).isEqualTo(1);
         JsonNode v1 = api.awaitStatus(app, 1, "LIVE");
@@ -104,7 +105,8 @@ class LifecycleIT extends DeployTestBase {
     @Test
     @Order(2)
     void a_version_failing_its_tests_is_not_promoted_and_keeps_its_schema_for_inspection() throws Exception {
-        assertThat(api.upload(app, sample("bug", null), "v2.tar.gz").status()).isEqualTo(202);
+        assertThat(api.withRequestId("lc-upload-2").upload(app, sample("bug", null), "v2.tar.gz").status())
+                .isEqualTo(202);
         JsonNode v2 = api.awaitStatus(app, 2, "FAILED");
 
         assertThat(v2.get("failure").get("stage").asString()).isEqualTo("TESTING");
@@ -174,7 +176,8 @@ class LifecycleIT extends DeployTestBase {
         reader.start();
         try {
             String probe = live + ".daily_totals," + live + "_v1.daily_totals";
-            assertThat(api.upload(app, sample("ok", probe), "v3.tar.gz").status()).isEqualTo(202);
+            assertThat(api.withRequestId("lc-upload-3").upload(app, sample("ok", probe), "v3.tar.gz").status())
+                    .isEqualTo(202);
             api.awaitStatus(app, 3, "LIVE");
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sawNew.get() > 10);
         } finally {
@@ -199,7 +202,7 @@ class LifecycleIT extends DeployTestBase {
     @Test
     @Order(5)
     void rollback_restores_the_previous_good_version_tables_and_process() throws Exception {
-        DeployApi.Response r = api.post("/api/apps/" + app + "/rollback");
+        DeployApi.Response r = api.withRequestId("lc-rollback").post("/api/apps/" + app + "/rollback");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("version").asInt()).isEqualTo(1);
         assertThat(r.json().get("previousVersion").asInt()).isEqualTo(3);
@@ -241,8 +244,9 @@ class LifecycleIT extends DeployTestBase {
 
     @Test
     @Order(8)
-    void every_stage_was_announced_on_deploy_events() {
+    void every_stage_was_announced_on_deploy_events_with_the_request_that_caused_it() {
         List<String> types = new ArrayList<>();
+        List<String> requestIds = new ArrayList<>();
         Map<String, Object> cfg = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SuiteKafka.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -258,11 +262,17 @@ class LifecycleIT extends DeployTestBase {
                 for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
                     if (app.equals(rec.key())) {
                         types.add(CloudEventCodec.read(rec).type());
+                        var rid = rec.headers().lastHeader("ce_requestid");
+                        requestIds.add(rid == null ? "-" : new String(rid.value(), StandardCharsets.UTF_8));
                     }
                 }
             }
         }
         assertThat(types).containsExactlyElementsOf(expected);
+        // a version's pipeline events carry its upload's X-Request-Id; the rollback carries its own request's
+        assertThat(requestIds).containsExactly("lc-upload-1", "lc-upload-1", "lc-upload-1", "lc-upload-1",
+                "lc-upload-2", "lc-upload-2", "lc-upload-2", "lc-upload-3", "lc-upload-3", "lc-upload-3",
+                "lc-upload-3", "lc-rollback");
     }
 
     /** The version stamped in each live table, read in one statement. */
