@@ -64,7 +64,7 @@ public class CalendarIngestBenchmark implements Benchmark {
 
     @Override
     public List<Result> run(BenchContext ctx) throws Exception {
-        int events = ctx.size(500, 10_000);
+        int events = Integer.getInteger("bench.calendar.events", ctx.size(500, 10_000));
         int warmups = ctx.size(2, 2);
         int rounds = ctx.size(3, 5);
         int perPayload = Integer.getInteger("bench.calendar.per-payload", PER_PAYLOAD);
