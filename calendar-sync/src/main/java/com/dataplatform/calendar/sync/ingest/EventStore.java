@@ -145,7 +145,7 @@ public class EventStore {
         lockKeys(org, events);
         // after the locks, in one statement (its snapshot is taken after they were granted): the UIDs already stored
         // (locked) or merged away by the fuzzy rule, the series in the payload's fuzzy slots (organizer + start,
-        // joined pair by pair on unified_event_fuzzy, so the cost follows the payload, not the org's event count),
+        // looked up slot by slot on an index, so the cost follows the payload, not the org's event count),
         // and whether the org has a master system
         String[] uids = events.stream().map(UnifiedEvent::uid).distinct().toArray(String[]::new);
         java.util.Set<List<String>> slots = new java.util.LinkedHashSet<>();
@@ -160,12 +160,17 @@ public class EventStore {
                 with known as (
                     select ical_uid from unified_event where org = ? and ical_uid = any(cast(? as text[])) for update
                 ), pool as (
-                    select e.id, e.data, e.created_at
+                    -- lateral + offset 0: the planner cannot flatten it, so each slot is one index lookup whatever
+                    -- the (possibly stale) statistics say; a plain join was planned with the org's rows outside and
+                    -- the unnest re-evaluated for each of them
+                    select p.id, p.data, p.created_at
                     from unnest(cast(? as text[]), cast(? as timestamptz[])) as s(organizer, start_at)
-                    join unified_event e on e.org = ? and e.recurrence_key = '' and e.organizer = s.organizer
-                                        and e.start_at = s.start_at
-                    order by e.created_at, e.id limit 2000
-                    for update of e
+                    cross join lateral (
+                        select e.id, e.data, e.created_at from unified_event e
+                        where e.org = ? and e.recurrence_key = '' and e.organizer = s.organizer
+                          and e.start_at = s.start_at
+                        offset 0 for update) p
+                    order by p.created_at, p.id limit 2000
                 )
                 select cast('known' as text) as kind, ical_uid as uid, cast(null as uuid) as id,
                        cast(null as text) as data, cast(null as timestamptz) as created_at from known
