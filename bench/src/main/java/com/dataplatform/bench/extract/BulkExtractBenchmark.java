@@ -120,12 +120,7 @@ public class BulkExtractBenchmark implements Benchmark {
                 seed.executeUpdate();
             }
             // the captured seed changes are relayed before timing starts
-            waitUntil(() -> {
-                try (var rs = st.executeQuery("select count(*) from bulk_extract.change_staging")) {
-                    rs.next();
-                    return rs.getLong(1) == 0;
-                }
-            }, Duration.ofMinutes(10));
+            awaitRelayed(st);
             st.execute("vacuum analyze bulk_extract.contacts");
 
             // COPY takes no bind parameters: the org is checked against the strict org pattern before it is inlined
@@ -153,12 +148,7 @@ public class BulkExtractBenchmark implements Benchmark {
                 seed.setInt(2, warmRows);
                 seed.executeUpdate();
             }
-            waitUntil(() -> {
-                try (var rs = st.executeQuery("select count(*) from bulk_extract.change_staging")) {
-                    rs.next();
-                    return rs.getLong(1) == 0;
-                }
-            }, Duration.ofMinutes(10));
+            awaitRelayed(st);
             String warm = post(port, org + "w", "/api/extractions", "{\"entities\": [\"contacts\"], \"chunkSize\": 10000}")
                     .path("id").asString();
             waitUntil(() -> get(port, org + "w", "/api/extractions/" + warm).path("status").asString()
@@ -446,6 +436,16 @@ public class BulkExtractBenchmark implements Benchmark {
 
     private interface Check {
         boolean ok() throws Exception;
+    }
+
+    /** Until the relay has moved every captured change into the feed (staging empty). */
+    private static void awaitRelayed(Statement st) throws Exception {
+        waitUntil(() -> {
+            try (var rs = st.executeQuery("select count(*) from bulk_extract.change_staging")) {
+                rs.next();
+                return rs.getLong(1) == 0;
+            }
+        }, Duration.ofMinutes(10));
     }
 
     private static void waitUntil(Check check, Duration max) throws Exception {

@@ -67,18 +67,11 @@ class JobStore {
     }
 
     /**
-     * Claims up to {@code max} runnable jobs whose lease has expired (database time). A job still to be snapshotted
-     * from an entity this node does not know is left to nodes that do, until its lease has been expired for
-     * {@code orphanAfter}: then no node knows the entity any more, and the claimer fails it.
-     */
-    List<UUID> claim(String owner, Duration lease, int max, List<String> known, Duration orphanAfter,
-            Duration freshFor) {
-        return claim(owner, lease, max, known, orphanAfter, freshFor, null);
-    }
-
-    /**
-     * Claims up to {@code max} unleased active jobs, oldest first. A job younger than {@code freshFor} is left to the
-     * node that created it (which claims it by {@code only}); any node takes it once it is older.
+     * Claims up to {@code max} runnable jobs whose lease has expired (database time), oldest first. A job still to be
+     * snapshotted from an entity this node does not know is left to nodes that do, until its lease has been expired
+     * for {@code orphanAfter}: then no node knows the entity any more, and the claimer fails it. A job younger than
+     * {@code freshFor} is left to the node that created it, which claims it by {@code only}; any node takes it once
+     * it is older.
      */
     List<UUID> claim(String owner, Duration lease, int max, List<String> known, Duration orphanAfter,
             Duration freshFor, UUID only) {
