@@ -13,6 +13,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * One dispatch step, run by the database as one statement ({@code dispatch_step}, migration V11) and therefore one
  * READ COMMITTED transaction that the database serializes with two advisory locks (see {@link DispatchLocks}):
  * <ol>
+ * <li>reap the runs that lease holders finished since the previous step (their finish was only the fenced status
+ * change, migration V13): delete their {@code run_active} and lock rows with one wake-up per run and append their
+ * finish events, so the capacity count and the wake-ups below already include what they freed;</li>
  * <li>consume wake-ups, in chunks, only while it has capacity to start runs: first resources released by finishes
  * (only entries queued after the released one can have become free — an exclusive head, or the leading run of
  * shared entries; after a shared entry left, only an exclusive head), then new runs, read by a cursor over

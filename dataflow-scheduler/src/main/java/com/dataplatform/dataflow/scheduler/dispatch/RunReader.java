@@ -70,7 +70,8 @@ public class RunReader {
                 from run_lock mine join run_lock o on o.resource = mine.resource and o.seq < mine.seq
                      and (mine.mode = 'X' or o.mode = 'X')
                 join run r on r.id = o.run_id
-                where mine.run_id = :id order by o.seq limit 50""")
+                -- a run finished by its worker keeps its lock rows until the next dispatch step reaps it (ms)
+                where mine.run_id = :id and r.status in ('QUEUED', 'RUNNING') order by o.seq limit 50""")
                 .param("id", id)
                 .query((rs, i) -> new RunView.Blocker(rs.getObject(1, UUID.class), Resources.datasetOf(rs.getString(2)),
                         reason(rs.getString(2), rs.getBoolean(3), rs.getString(4), rs.getString(5))))

@@ -109,6 +109,8 @@ public class DispatchMetrics {
         }
         queueDepth.register(rows, true);
         blocked.set(notReady[0]);
-        running.set(jdbc.sql("select count(*) from run_active").query(Long.class).single());
+        // run_active also holds runs finished since the last dispatch step (not yet reaped)
+        running.set(jdbc.sql("select count(*) from run_active a join run r on r.id = a.run_id where r.status = 'RUNNING'")
+                .query(Long.class).single());
     }
 }

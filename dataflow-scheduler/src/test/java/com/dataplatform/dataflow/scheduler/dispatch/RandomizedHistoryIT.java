@@ -137,9 +137,12 @@ class RandomizedHistoryIT extends DispatchTestBase {
             });
         }
         try {
+            // every run finished, and the dispatchers' steps reaped the last finishes (released their lock rows)
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
                     jdbc.sql("select count(*) from run where org = :o and status in ('SUCCEEDED', 'FAILED', 'CANCELLED')")
-                            .param("o", org).query(Integer.class).single() == RUNS);
+                            .param("o", org).query(Integer.class).single() == RUNS
+                    && jdbc.sql("select count(*) from run_lock l join run r on r.id = l.run_id where r.org = :o")
+                            .param("o", org).query(Integer.class).single() == 0);
         } finally {
             stop.set(true);
             threads.shutdown();
