@@ -61,6 +61,15 @@ public final class ICalendarConverter {
     }
 
     public static Result convert(String text, ZoneId orgZone) {
+        Optional<Result> light = LightICalendar.convert(text, orgZone);
+        return light.isPresent() ? light.get() : convertFully(text, orgZone);
+    }
+
+    /**
+     * The full path: ical4j's {@code CalendarBuilder} object model, strict then lenient. Every payload the light path
+     * ({@link LightICalendar}) declines goes here; for the payloads both accept, both give the same result (tested).
+     */
+    static Result convertFully(String text, ZoneId orgZone) {
         List<String> fileRepairs = new ArrayList<>();
         Calendar calendar;
         Map<Property, Temporal> dates = new IdentityHashMap<>();
@@ -81,26 +90,36 @@ public final class ICalendarConverter {
                 return new Result(List.of(), "not valid iCalendar: " + message(lenient));
             }
         }
-        List<Conversion> masters = new ArrayList<>();
-        Map<String, Integer> masterIndex = new LinkedHashMap<>();
-        List<Conversion> occurrences = new ArrayList<>();
-        int position = 0;
         List<Component> vevents = calendar.getComponents().stream().filter(c -> "VEVENT".equals(c.getName()))
                 .map(c -> (Component) c).toList();
         List<String> rawBlocks = veventBlocks(parsedText);
         boolean sliced = rawBlocks.size() == vevents.size();
+        List<List<Prop>> props = new ArrayList<>(vevents.size());
         for (Component c : vevents) {
+            props.add(c.getProperties().stream().<Prop>map(p -> new IcalProp(p, dates)).toList());
+        }
+        // the raw copy as received: the VEVENT's own lines of the payload (rendered again only if they cannot be
+        // matched one to one, e.g. a BEGIN line folded in two)
+        return assemble(props, i -> sliced ? rawBlocks.get(i) : render(vevents.get(i)), orgZone, fileRepairs);
+    }
+
+    /** The payload's VEVENTs (as property lists, in order) → conversions, occurrences attached to their series. */
+    static Result assemble(List<List<Prop>> vevents, java.util.function.IntFunction<String> raw, ZoneId orgZone,
+            List<String> fileRepairs) {
+        List<Conversion> masters = new ArrayList<>();
+        Map<String, Integer> masterIndex = new LinkedHashMap<>();
+        List<Conversion> occurrences = new ArrayList<>();
+        int position = 0;
+        for (List<Prop> c : vevents) {
             position++;
             Conversion conversion;
             try {
-                conversion = convertEvent(c, orgZone, fileRepairs, position, dates);
+                conversion = convertEvent(c, orgZone, fileRepairs, position);
             } catch (RuntimeException e) {
                 conversion = Conversion.rejected(value(c, "UID").orElse("VEVENT #" + position),
                         "unreadable VEVENT: " + message(e));
             }
-            // the raw copy as received: the VEVENT's own lines of the payload (rendered again only if they cannot be
-            // matched one to one, e.g. a BEGIN line folded in two)
-            conversion = conversion.withRaw(sliced ? rawBlocks.get(position - 1) : render(c));
+            conversion = conversion.withRaw(raw.apply(position - 1));
             if (!conversion.isRejected() && conversion.event().recurrenceId() != null) {
                 occurrences.add(conversion);
             } else {
@@ -209,16 +228,15 @@ public final class ICalendarConverter {
         return blocks;
     }
 
-    private static Conversion convertEvent(Component c, ZoneId orgZone, List<String> fileRepairs, int position,
-            Map<Property, Temporal> dates) {
+    private static Conversion convertEvent(List<Prop> c, ZoneId orgZone, List<String> fileRepairs, int position) {
         List<String> repairs = new ArrayList<>(fileRepairs);
         String uid = value(c, "UID").orElse(null);
-        EventTime start = time(c, "DTSTART", orgZone, repairs, dates);
+        EventTime start = time(c, "DTSTART", orgZone, repairs);
         if (uid == null || uid.isBlank()) {
             uid = "generated-" + hash(value(c, "DTSTART").orElse("") + "|" + value(c, "SUMMARY").orElse("") + "|" + position);
             repairs.add("VEVENT without UID: generated " + uid);
         }
-        EventTime end = time(c, "DTEND", orgZone, repairs, dates);
+        EventTime end = time(c, "DTEND", orgZone, repairs);
         Optional<String> duration = value(c, "DURATION");
         if (end == null && duration.isPresent() && start != null) {
             Duration d = Duration.parse(toJavaDuration(duration.get()));
@@ -228,23 +246,23 @@ public final class ICalendarConverter {
         List<String> rules = new ArrayList<>();
         List<EventTime> rdates = new ArrayList<>();
         List<EventTime> exdates = new ArrayList<>();
-        for (Property p : c.getProperties()) {
-            switch (p.getName()) {
-                case "RRULE" -> rules.add(p.getValue());
+        for (Prop p : c) {
+            switch (p.name()) {
+                case "RRULE" -> rules.add(p.value());
                 case "RDATE" -> rdates.addAll(dates(p, orgZone, repairs));
                 case "EXDATE" -> exdates.addAll(dates(p, orgZone, repairs));
                 default -> { }
             }
         }
         List<Attendee> attendees = new ArrayList<>();
-        for (Property p : c.getProperties()) {
-            if ("ATTENDEE".equals(p.getName())) {
-                attendees.add(new Attendee(p.getValue(), param(p, "CN"), partstat(param(p, "PARTSTAT"))));
+        for (Prop p : c) {
+            if ("ATTENDEE".equals(p.name())) {
+                attendees.add(new Attendee(p.value(), p.param("CN"), partstat(p.param("PARTSTAT"))));
             }
         }
         String status = value(c, "STATUS").orElse("CONFIRMED").toUpperCase(java.util.Locale.ROOT);
         String klass = value(c, "CLASS").orElse("").toUpperCase(java.util.Locale.ROOT);
-        Instant updated = instantOf(c, "LAST-MODIFIED", dates).orElse(instantOf(c, "DTSTAMP", dates).orElse(null));
+        Instant updated = instantOf(c, "LAST-MODIFIED").orElse(instantOf(c, "DTSTAMP").orElse(null));
         int sequence = value(c, "SEQUENCE").map(s -> {
             try {
                 return Integer.parseInt(s.strip());
@@ -253,7 +271,7 @@ public final class ICalendarConverter {
                 return 0;
             }
         }).orElse(0);
-        UnifiedEvent event = new UnifiedEvent(uid, uid, time(c, "RECURRENCE-ID", orgZone, repairs, dates),
+        UnifiedEvent event = new UnifiedEvent(uid, uid, time(c, "RECURRENCE-ID", orgZone, repairs),
                 value(c, "SUMMARY").orElse(null), value(c, "DESCRIPTION").orElse(null), value(c, "LOCATION").orElse(null),
                 start, end, rules.isEmpty() && rdates.isEmpty() ? null : new UnifiedEvent.Recurrence(rules, rdates, exdates),
                 List.of(), value(c, "ORGANIZER").orElse(null), attendees,
@@ -295,21 +313,20 @@ public final class ICalendarConverter {
         return d.replace("+", "");
     }
 
-    static EventTime time(Component c, String name, ZoneId orgZone, List<String> repairs, Map<Property, Temporal> dates) {
-        for (Property p : c.getProperties()) {
-            if (name.equals(p.getName()) && p instanceof DateProperty<?> d) {
-                Temporal known = dates.get(p);
-                return toEventTime(known != null ? known : d.getDate(), param(p, "TZID"), orgZone, repairs, name);
+    static EventTime time(List<Prop> c, String name, ZoneId orgZone, List<String> repairs) {
+        for (Prop p : c) {
+            if (name.equals(p.name()) && p.isDate()) {
+                return toEventTime(p.date(), p.param("TZID"), orgZone, repairs, name);
             }
         }
         return null;
     }
 
-    private static List<EventTime> dates(Property p, ZoneId orgZone, List<String> repairs) {
+    private static List<EventTime> dates(Prop p, ZoneId orgZone, List<String> repairs) {
         List<EventTime> out = new ArrayList<>();
-        if (p instanceof DateListProperty<?> list) {
-            for (Temporal t : list.getDates()) {
-                out.add(toEventTime(t, param(p, "TZID"), orgZone, repairs, p.getName()));
+        if (p.isDateList()) {
+            for (Temporal t : p.dates()) {
+                out.add(toEventTime(t, p.param("TZID"), orgZone, repairs, p.name()));
             }
         }
         return out;
@@ -351,27 +368,79 @@ public final class ICalendarConverter {
         }
     }
 
-    private static Optional<Instant> instantOf(Component c, String name, Map<Property, Temporal> dates) {
+    private static Optional<Instant> instantOf(List<Prop> c, String name) {
         try {
-            EventTime t = time(c, name, UTC, new ArrayList<>(), dates);
+            EventTime t = time(c, name, UTC, new ArrayList<>());
             return Optional.ofNullable(t).map(EventTime::sortKey);
         } catch (RuntimeException e) {
             return Optional.empty();
         }
     }
 
-    static Optional<String> value(Component c, String name) {
-        for (Property p : c.getProperties()) {
-            if (name.equals(p.getName())) {
-                return Optional.ofNullable(p.getValue());
+    static Optional<String> value(List<Prop> c, String name) {
+        for (Prop p : c) {
+            if (name.equals(p.name())) {
+                return Optional.ofNullable(p.value());
             }
         }
         return Optional.empty();
     }
 
-    private static String param(Property p, String name) {
+    static String param(Property p, String name) {
         Optional<Parameter> v = p.getParameter(name);
         return v.map(Parameter::getValue).orElse(null);
+    }
+
+    /** What the conversion reads of one property, whichever parse produced it. */
+    interface Prop {
+        String name();
+
+        String value();
+
+        /** The first parameter of that name, or null. */
+        String param(String name);
+
+        boolean isDate();
+
+        /** The DATE / DATE-TIME value as ical4j reads it (LocalDate, LocalDateTime, ZonedDateTime, OffsetDateTime, Instant). */
+        Temporal date();
+
+        boolean isDateList();
+
+        List<Temporal> dates();
+    }
+
+    /** A property of ical4j's object model, read lazily (dates already read by the parse are reused). */
+    private record IcalProp(Property p, Map<Property, Temporal> known) implements Prop {
+        public String name() {
+            return p.getName();
+        }
+
+        public String value() {
+            return p.getValue();
+        }
+
+        public String param(String name) {
+            return ICalendarConverter.param(p, name);
+        }
+
+        public boolean isDate() {
+            return p instanceof DateProperty<?>;
+        }
+
+        public Temporal date() {
+            Temporal t = known.get(p);
+            return t != null ? t : ((DateProperty<?>) p).getDate();
+        }
+
+        public boolean isDateList() {
+            return p instanceof DateListProperty<?>;
+        }
+
+        @SuppressWarnings("unchecked")
+        public List<Temporal> dates() {
+            return (List<Temporal>) ((DateListProperty<?>) p).getDates();
+        }
     }
 
     private static Attendee.ResponseStatus partstat(String s) {
