@@ -8,8 +8,10 @@
 --    'RUNNING' and fencing_token = ? and lease_until > now` — fenced exactly as before, in the caller's transaction
 --    (a run's register commits with it), and a HOT update (no index of run holds a column it changes).
 -- 2. The next dispatch step, under the claimer lock, first reaps every run_active row whose run is no longer RUNNING:
---    the lock rows are deleted with one wake-up per run (after_seq = its seq, as before), and the finish event goes
---    to the outbox, in finish order — set-based for all runs finished since the previous step. A finished run's locks
+--    the lock rows are deleted and the finish event goes to the outbox, in finish order — set-based for all runs
+--    finished since the previous step. The released lock rows are the step's first wake-ups directly (what a
+--    dispatch_signal row per run carried: resource, released mode, after_seq = the run's seq); only if the step has
+--    no capacity to evaluate them are they written as such rows, for a later step. A finished run's locks
 --    are therefore held until the next step; since only a step starts runs and it reaps first, no run waits longer
 --    for them, and nothing can start in between (the conflict rules still see the lock rows). A finish wakes its
 --    own instance's loop at once; other instances find the work at their next poll.
@@ -60,6 +62,17 @@ begin
 end;
 $$;
 
+-- Wake-ups for released lock rows (resource, released mode, the released run's seq): one dispatch_signal row per run,
+-- the shape finish_run writes.
+create function save_wakeups(p_resources text[], p_modes text[], p_seqs bigint[]) returns void
+language sql
+as $$
+    insert into dispatch_signal (resources, modes, after_seq)
+    select array_agg(u.resource), array_agg(u.mode), u.seq
+    from unnest(p_resources, p_modes, p_seqs) as u(resource, mode, seq)
+    group by u.seq
+$$;
+
 -- the step gains an out parameter (reaped): drop and create, not replace
 drop function dispatch_step(text, bigint, int, int, int, int, int);
 create function dispatch_step(p_worker text, p_lease_ms bigint, p_batch int, p_max_start int, p_global_limit int,
@@ -69,6 +82,7 @@ create function dispatch_step(p_worker text, p_lease_ms bigint, p_batch int, p_m
                               out waits double precision[], out reaped int)
 language plpgsql
 set enable_seqscan = off
+set plan_cache_mode = force_generic_plan
 as $$
 declare
     v_cursor bigint;
@@ -98,6 +112,9 @@ declare
     v_done uuid[];
     v_done_org text[];
     v_done_type text[];
+    v_rel_res text[] := '{}';
+    v_rel_mode text[] := '{}';
+    v_rel_seq bigint[] := '{}';
     v_o text[];
     v_t text[];
     v_s bigint[];
@@ -115,9 +132,11 @@ begin
     -- 0. Reap what lease holders finished since the last step (their finish was only the fenced status change):
     --    each such run leaves run_active here, exactly once (a cancel or an expiry that finished it itself deleted
     --    the row in its own transaction, and a run_active row whose run this statement's snapshot still shows as
-    --    RUNNING is not touched), its lock rows are deleted with one wake-up naming them, and its finish event is
-    --    appended in finish order. Before the capacity count and the wake-ups below, so this step already counts
-    --    and re-evaluates what they free.
+    --    RUNNING is not touched), its lock rows are deleted and its finish event is appended in finish order. The
+    --    released lock rows are this step's first wake-ups (the same (resource, mode, after_seq = the run's seq) a
+    --    dispatch_signal row would carry, without writing one); if the step cannot consume them (no capacity), they
+    --    are stored as dispatch_signal rows for a later step (save_wakeups). Before the capacity count and the
+    --    wake-ups below, so this step already counts and re-evaluates what they free.
     --    Driven by run_active (one probe of run per row; it holds at most the running runs and those finished
     --    since), never by a scan of run.
     select coalesce(array_agg(a.org), '{}'), coalesce(array_agg(a.type), '{}'), coalesce(array_agg(a.run_id), '{}')
@@ -135,11 +154,7 @@ begin
             from run r where r.id = any(array(select g.run_id from gone g))),
         released as (
             delete from run_lock l where l.run_id = any(array(select p.id from fin p))
-            returning l.run_id, l.resource, l.mode),
-        woken as (
-            insert into dispatch_signal (resources, modes, after_seq)
-            select array_agg(x.resource), array_agg(x.mode::text), min(p.seq)
-            from released x join fin p on p.id = x.run_id group by p.id),
+            returning l.resource, l.mode, l.seq),
         events as (
             insert into outbox (event_id, topic, type, key, tenant, subject, payload)
             select gen_random_uuid(), 'dataflow.runs',
@@ -150,9 +165,16 @@ begin
                                       'dataflowVersion', p.dataflow_version, 'type', p.type, 'status', p.status,
                                       'error', p.error)
             from fin p order by p.finish_order)
-        select count(*) into reaped from fin;
+        select (select count(*) from fin)::int,
+               coalesce((select array_agg(x.resource) from released x), '{}'),
+               coalesce((select array_agg(x.mode::text) from released x), '{}'),
+               coalesce((select array_agg(x.seq) from released x), '{}')
+        into reaped, v_rel_res, v_rel_mode, v_rel_seq;
     end if;
     if p_max_start <= 0 then
+        if cardinality(v_rel_res) > 0 then
+            perform save_wakeups(v_rel_res, v_rel_mode, v_rel_seq);
+        end if;
         return;
     end if;
 
@@ -165,6 +187,9 @@ begin
     cross join lateral (select count(*)::int as n from run_active a where a.org = rt.org and a.type = rt.type) c;
     v_free := least(p_batch, p_max_start, p_global_limit - v_running);
     if v_free <= 0 then
+        if cardinality(v_rel_res) > 0 then
+            perform save_wakeups(v_rel_res, v_rel_mode, v_rel_seq);
+        end if;
         return;
     end if;
     -- runs found ready earlier that can start now (their type has room) need no new evaluation
@@ -204,7 +229,9 @@ begin
                 union all
                 select u.resource, c.after_seq, u.mode
                 from consumed c cross join lateral unnest(c.resources, c.modes) as u(resource, mode)
-                where c.resources is not null),
+                where c.resources is not null
+                union all
+                select u.resource, u.seq, u.mode from unnest(v_rel_res, v_rel_mode, v_rel_seq) as u(resource, mode, seq)),
             res as (
                 select w.resource, min(w.after_seq) as after_seq, bool_and(coalesce(w.released = 'S', false)) as x_only
                 from wakes w group by w.resource),
@@ -235,6 +262,10 @@ begin
             select (select count(*) from consumed),
                    array(select h.run_id from heads h where h.pos = 1 or (h.mode = 'S' and h.pos <= p_head_limit))
             into v_consumed, v_candidates;
+            -- the reaped runs' released lock rows are consumed with the first chunk
+            v_rel_res := '{}';
+            v_rel_mode := '{}';
+            v_rel_seq := '{}';
         else
             v_quota := least(p_batch - signals, case
                 when v_seen = 0 then v_need
@@ -284,6 +315,10 @@ begin
             v_got := 0;
         end if;
     end loop;
+    -- released lock rows of reaped runs the loop did not get to (it had no capacity left)
+    if cardinality(v_rel_res) > 0 then
+        perform save_wakeups(v_rel_res, v_rel_mode, v_rel_seq);
+    end if;
     if v_next > v_cursor then
         update dispatch_cursor set last_seq = v_next where one;
     end if;

@@ -105,6 +105,33 @@ class DispatchRulesIT extends DispatchTestBase {
                 .containsExactlyInAnyOrder(readersOfB.get(1), readersOfB.get(2));
     }
 
+    @Test
+    void a_workers_finish_is_reaped_by_the_next_step_even_one_without_capacity_and_its_wake_up_is_kept() {
+        String org = newOrg();
+        Dispatcher d = dispatcher("rules5", Duration.ofSeconds(30), 100, 1000);
+        UUID w = queue.enqueue(org, dataflow(org, "etl", arr(), arr("a")), null).id();
+        assertThat(started(d)).containsExactly(w);
+        UUID r = queue.enqueue(org, dataflow(org, "etl", arr("a"), arr("ra")), null).id();
+        assertThat(started(d)).isEmpty();
+
+        finishRunning(org, w);
+        // the worker's finish is only the fenced status change: its lock rows stay until a step reaps them
+        assertThat(status(w)).isEqualTo("SUCCEEDED");
+        assertThat(lockRows(w)).isPositive();
+
+        // a step that may start nothing still reaps (locks released; the RunSucceeded event is appended then —
+        // ExecutionIT reads it from Kafka) and keeps the wake-up for a later step
+        Dispatcher.Step full = d.step(0);
+        assertThat(full.runs()).isEmpty();
+        assertThat(lockRows(w)).isZero();
+        assertThat(status(r)).isEqualTo("QUEUED");
+        assertThat(started(d)).containsExactly(r);
+    }
+
+    private int lockRows(UUID run) {
+        return jdbc.sql("select count(*) from run_lock where run_id = :id").param("id", run).query(Integer.class).single();
+    }
+
     private void finishRunning(String org, UUID run) {
         Long token = jdbc.sql("select fencing_token from run where id = :id").param("id", run).query(Long.class).single();
         Boolean done = tx.execute(s -> finisher.finish(run, token, RunStatus.SUCCEEDED, null));
