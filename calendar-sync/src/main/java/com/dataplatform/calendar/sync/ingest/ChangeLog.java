@@ -140,7 +140,7 @@ public class ChangeLog {
     private void outbox(String type, UUID id, String org, Map<String, Object> data) {
         jdbc.sql("""
                 insert into outbox (event_id, topic, type, key, tenant, subject, payload, request_id)
-                values (?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)""")
+                values (?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(UUID.randomUUID(), TopicCatalog.CALENDAR_EVENTS.name(), type, id.toString(), org, id.toString(),
                         json.writeValueAsString(data), MDC.get("requestId")).update();
     }

@@ -271,7 +271,7 @@ public class EventStore {
                     order by w.ord
                 )
                 insert into outbox (event_id, topic, type, key, tenant, subject, payload, request_id)
-                select o.event_id, o.topic, o.type, o.key, o.tenant, o.subject, cast(o.payload as jsonb), o.request_id
+                select o.event_id, o.topic, o.type, o.key, o.tenant, o.subject, o.payload, o.request_id
                 from unnest(cast(? as uuid[]), cast(? as text[]), cast(? as text[]), cast(? as text[]),
                             cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]))
                      with ordinality as o(event_id, topic, type, key, tenant, subject, payload, request_id, ord)
