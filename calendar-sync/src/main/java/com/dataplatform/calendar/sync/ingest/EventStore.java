@@ -214,14 +214,19 @@ public class EventStore {
 
     /** 64 bits of SHA-256 over the namespaced key (the advisory lock space is shared with other services). */
     static long lockKey(String kind, String org, String value) {
+        java.security.MessageDigest sha = SHA256.get(); // one per thread: getInstance looks the provider up every call
+        byte[] h = sha.digest(("calendar-sync|" + kind + "|" + org + "|" + value)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)); // digest() resets it for the next key
+        return java.nio.ByteBuffer.wrap(h).getLong();
+    }
+
+    private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(("calendar-sync|" + kind + "|" + org
-                    + "|" + value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.nio.ByteBuffer.wrap(h).getLong();
+            return java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
+    });
 
     /** Writes the batch's new unified rows and its raw copies. */
     public void flush(Batch b) {
