@@ -115,6 +115,7 @@ declare
     v_rel_res text[] := '{}';
     v_rel_mode text[] := '{}';
     v_rel_seq bigint[] := '{}';
+    v_direct int := 0;
     v_o text[];
     v_t text[];
     v_s bigint[];
@@ -262,7 +263,11 @@ begin
             select (select count(*) from consumed),
                    array(select h.run_id from heads h where h.pos = 1 or (h.mode = 'S' and h.pos <= p_head_limit))
             into v_consumed, v_candidates;
-            -- the reaped runs' released lock rows are consumed with the first chunk
+            -- the reaped runs' released lock rows are consumed with the first chunk; they count as that many
+            -- wake-ups seen (one per reaped run, like the dispatch_signal row each stood for) for the quota scaling
+            if cardinality(v_rel_res) > 0 then
+                v_direct := reaped;
+            end if;
             v_rel_res := '{}';
             v_rel_mode := '{}';
             v_rel_seq := '{}';
@@ -276,8 +281,9 @@ begin
             into v_candidates, v_next, v_consumed
             from (select r.id, r.seq from run r where r.seq > v_next order by r.seq limit v_quota) n;
         end if;
-        signals := signals + v_consumed;
-        v_seen := v_seen + v_consumed;
+        signals := signals + v_consumed + v_direct;
+        v_seen := v_seen + v_consumed + v_direct;
+        v_direct := 0;
 
         -- 2. ready: no lock row with a lower seq conflicts with any of the run's own (rules 2-4); monotonic until
         --    the run starts. Kept in run_ready below only for the runs that do not start in this step.

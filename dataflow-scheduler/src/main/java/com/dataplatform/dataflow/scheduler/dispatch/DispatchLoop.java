@@ -172,6 +172,15 @@ public class DispatchLoop implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Runs finished while the pool drained released nothing themselves (a worker's finish is only its status
+        // change): one last step that may start nothing reaps them — releases their locks, appends their events —
+        // so a single instance going down leaves no finished run holding locks until the next start. If another
+        // instance holds the claim, its own steps reap them.
+        try {
+            dispatcher.step(0);
+        } catch (RuntimeException e) {
+            log.debug("final reap step failed: {}", e.toString());
+        }
     }
 
     @Override

@@ -60,13 +60,34 @@ class RandomizedHistoryIT extends DispatchTestBase {
     static final java.util.concurrent.atomic.AtomicLong STEP_NANOS = new java.util.concurrent.atomic.AtomicLong();
     static final AtomicInteger STARTED = new AtomicInteger();
 
-    record Run(UUID id, long seq, Flow flow, long start, long finish, String status) {
+    /** start/finish: the run's place in the database's start/finish order (null: it never started). */
+    record Run(UUID id, long seq, Flow flow, Long start, Long finish, String status) {
     }
 
     @Test
     void no_dispatch_rule_is_ever_broken_with_three_dispatchers() throws Exception {
+        history(false);
+    }
+
+    /**
+     * The same history while a canceller cancels random queued and running runs: cancels release locks at once, race
+     * the workers' finishes (fenced: a cancelled run's worker finds its finish refused) and the dispatch steps that
+     * reap those finishes. Every run still ends exactly once, every lock row is released, and the rules hold over
+     * the database's start/finish order (a run cancelled while running counts until its cancel; its worker, now a
+     * zombie, may still be "executing", so the in-memory overlap check is off here).
+     */
+    @Test
+    void cancels_racing_finishes_and_the_reaping_steps_break_no_rule_and_release_every_lock() throws Exception {
+        history(true);
+    }
+
+    private void history(boolean cancels) throws Exception {
+        STEPS.set(0);
+        STEP_NANOS.set(0);
+        STARTED.set(0);
         long seed = Long.getLong("history.seed", System.nanoTime());
-        System.out.println("RandomizedHistoryIT seed = " + seed + " (rerun with -Dhistory.seed=" + seed + ")");
+        System.out.println("RandomizedHistoryIT seed = " + seed + " (rerun with -Dhistory.seed=" + seed + ")"
+                + (cancels ? " with cancels" : ""));
         Random random = new Random(seed);
         String org = newOrg();
         TYPE_LIMITS.forEach((t, m) -> limit(org, t, m));
@@ -118,7 +139,7 @@ class RandomizedHistoryIT extends DispatchTestBase {
                     for (ClaimedRun run : step.runs()) {
                         int pause = r.nextInt(4);
                         workers.execute(() -> work(run, flowById.get(run.dataflowId()), executing, violations,
-                                finishes, pause));
+                                finishes, pause, !cancels));
                     }
                     if (!step.moreWork()) {
                         sleep(r.nextInt(3));
@@ -127,12 +148,46 @@ class RandomizedHistoryIT extends DispatchTestBase {
                 workers.shutdown();
             });
         }
+        List<UUID> enqueued = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<UUID, AtomicInteger> cancelled = new ConcurrentHashMap<>();
         int enqueuers = 2;
         for (int e = 0; e < enqueuers; e++) {
             final int part = e;
             threads.execute(() -> {
                 for (int i = part; i < plan.size(); i += enqueuers) {
-                    queue.enqueue(org, plan.get(i).id(), null);
+                    enqueued.add(queue.enqueue(org, plan.get(i).id(), null).id());
+                }
+            });
+        }
+        if (cancels) {
+            long cancelSeed = random.nextLong();
+            threads.execute(() -> {
+                // one in six runs gets a cancel, a few milliseconds after it was enqueued: queued, just started,
+                // running or already finished (then the cancel is refused)
+                Random r = new Random(cancelSeed);
+                int next = 0;
+                while (!stop.get() && next < RUNS) {
+                    UUID id;
+                    synchronized (enqueued) {
+                        if (next >= enqueued.size()) {
+                            id = null;
+                        } else {
+                            id = enqueued.get(next++);
+                        }
+                    }
+                    if (id == null) {
+                        sleep(1);
+                        continue;
+                    }
+                    if (r.nextInt(6) == 0) {
+                        sleep(r.nextInt(8));
+                        try {
+                            queue.cancel(org, id);
+                            cancelled.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                        } catch (com.dataplatform.common.web.ApiException refused) {
+                            // already finished (or finished meanwhile): nothing changed
+                        }
+                    }
                 }
             });
         }
@@ -142,6 +197,8 @@ class RandomizedHistoryIT extends DispatchTestBase {
                     jdbc.sql("select count(*) from run where org = :o and status in ('SUCCEEDED', 'FAILED', 'CANCELLED')")
                             .param("o", org).query(Integer.class).single() == RUNS
                     && jdbc.sql("select count(*) from run_lock l join run r on r.id = l.run_id where r.org = :o")
+                            .param("o", org).query(Integer.class).single() == 0
+                    && jdbc.sql("select count(*) from run_active where org = :o")
                             .param("o", org).query(Integer.class).single() == 0);
         } finally {
             stop.set(true);
@@ -154,19 +211,37 @@ class RandomizedHistoryIT extends DispatchTestBase {
                 select id, seq, dataflow_id, start_order, finish_order, status from run where org = :o order by seq""")
                 .param("o", org)
                 .query((rs, i) -> new Run(rs.getObject(1, UUID.class), rs.getLong(2),
-                        flowById.get(rs.getObject(3, UUID.class)), rs.getLong(4), rs.getLong(5), rs.getString(6)))
+                        flowById.get(rs.getObject(3, UUID.class)), (Long) rs.getObject(4), (Long) rs.getObject(5),
+                        rs.getString(6)))
                 .list();
         assertThat(violations).as("seed " + seed).isEmpty();
         assertThat(runs).as("seed " + seed).hasSize(RUNS).allSatisfy(r -> {
-            assertThat(r.status()).isEqualTo("SUCCEEDED");
-            assertThat(r.start()).isPositive();
-            assertThat(r.finish()).isGreaterThan(r.start());
-            assertThat(finishes.get(r.id()).get()).isEqualTo(1);
+            int byWorker = finishes.getOrDefault(r.id(), new AtomicInteger()).get();
+            int byCancel = cancelled.getOrDefault(r.id(), new AtomicInteger()).get();
+            // finished exactly once: by its worker or by a cancel, never both
+            assertThat(byWorker + byCancel).as("seed %d: %s finished by worker %d, by cancel %d", seed, r.id(),
+                    byWorker, byCancel).isEqualTo(1);
+            assertThat(r.status()).isEqualTo(byWorker == 1 ? "SUCCEEDED" : "CANCELLED");
+            assertThat(r.finish()).isNotNull();
+            if (byWorker == 1) {
+                assertThat(r.start()).isNotNull();
+            }
+            if (r.start() != null) {
+                assertThat(r.finish()).isGreaterThan(r.start());
+            }
         });
-        for (int i = 0; i < runs.size(); i++) {
-            Run a = runs.get(i);
-            for (int j = i + 1; j < runs.size(); j++) {
-                Run b = runs.get(j);
+        if (!cancels) {
+            assertThat(runs).allSatisfy(r -> assertThat(r.status()).isEqualTo("SUCCEEDED"));
+        } else {
+            System.out.printf("cancelled %d of %d runs, %d of them while running%n", cancelled.size(), RUNS,
+                    runs.stream().filter(r -> r.status().equals("CANCELLED") && r.start() != null).count());
+            assertThat(cancelled).as("seed %d: the canceller cancelled something", seed).isNotEmpty();
+        }
+        List<Run> started = runs.stream().filter(r -> r.start() != null).toList();
+        for (int i = 0; i < started.size(); i++) {
+            Run a = started.get(i);
+            for (int j = i + 1; j < started.size(); j++) {
+                Run b = started.get(j);
                 if (a.flow().conflicts(b.flow())) {
                     // a was enqueued first (lower seq): it must have started, and finished, before b started.
                     assertThat(a.finish()).as("seed %d: %s (seq %d) and %s (seq %d) conflict", seed, a.id(), a.seq(),
@@ -175,7 +250,7 @@ class RandomizedHistoryIT extends DispatchTestBase {
             }
         }
         TreeMap<Long, Run> events = new TreeMap<>();
-        runs.forEach(r -> {
+        started.forEach(r -> {
             events.put(r.start(), r);
             events.put(r.finish(), r);
         });
@@ -183,7 +258,7 @@ class RandomizedHistoryIT extends DispatchTestBase {
         int total = 0;
         for (Map.Entry<Long, Run> e : events.entrySet()) {
             Run r = e.getValue();
-            int delta = e.getKey() == r.start() ? 1 : -1;
+            int delta = e.getKey().equals(r.start()) ? 1 : -1;
             total += delta;
             int n = byType.merge(r.flow().type(), delta, Integer::sum);
             assertThat(n).as("seed %d: type %s limit", seed, r.flow().type())
@@ -192,13 +267,13 @@ class RandomizedHistoryIT extends DispatchTestBase {
         }
         assertThat(jdbc.sql("select count(*) from run_lock l join run r on r.id = l.run_id where r.org = :o")
                 .param("o", org).query(Integer.class).single()).isZero();
-        assertThat(jdbc.sql("select count(*) from run where org = :o and status <> 'SUCCEEDED'")
+        assertThat(jdbc.sql("select count(*) from run where org = :o and status not in ('SUCCEEDED', 'CANCELLED')")
                 .param("o", org).query(Integer.class).single()).isZero();
     }
 
     private void work(ClaimedRun run, Flow flow, Map<String, Map<UUID, String>> executing, List<String> violations,
-            Map<UUID, AtomicInteger> finishes, int pauseMillis) {
-        Map<String, String> locks = flow.locks();
+            Map<UUID, AtomicInteger> finishes, int pauseMillis, boolean checkOverlap) {
+        Map<String, String> locks = checkOverlap ? flow.locks() : Map.of();
         synchronized (executing) {
             for (Map.Entry<String, String> l : locks.entrySet()) {
                 Map<UUID, String> holders = executing.computeIfAbsent(l.getKey(), k -> new HashMap<>());
