@@ -28,7 +28,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("ci-deploy")
 public record DeployProperties(
-        @DefaultValue("${java.io.tmpdir}/ci-deploy") Path workDir,
+        Path workDir,
         @DefaultValue("process") String runtime,
         @DefaultValue("16MB") DataSize maxBundleSize,
         @DefaultValue("64MB") DataSize maxUnpackedSize,
@@ -44,4 +44,15 @@ public record DeployProperties(
         @DefaultValue("-XX:+UseSerialGC -XX:TieredStopAtLevel=1") String javaOptions,
         @DefaultValue("60s") Duration retentionInterval,
         @DefaultValue("eclipse-temurin:17-jre") String dockerImage) {
+
+    /**
+     * Unset work dir: {@code <java.io.tmpdir>/ci-deploy}. (A {@code @DefaultValue} is not placeholder-resolved: the
+     * earlier {@code "${java.io.tmpdir}/ci-deploy"} default became a literal directory of that name in the working
+     * directory.)
+     */
+    public DeployProperties {
+        if (workDir == null) {
+            workDir = Path.of(System.getProperty("java.io.tmpdir"), "ci-deploy");
+        }
+    }
 }
