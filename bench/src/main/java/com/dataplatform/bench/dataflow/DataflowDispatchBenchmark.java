@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Draining a backlog of queued runs: dataflow-scheduler's dispatcher (conflict checks on, two dispatcher instances
- * of 20 no-op workers that finish each run in its own fenced transaction, polled like the baseline's lock-and-fetch:
+ * of 20 no-op workers — or one of 40, {@code -Dbench.dataflow.instances=1} — that finish each run in its own fenced
+ * transaction, polled like the baseline's lock-and-fetch:
  * up to 3 × threads claimed, a step every 10 ms or when that drops to 0.5 × threads) vs db-scheduler one-time tasks
  * (no conflict checks, 40 threads, the same limits and interval) on the same embedded PostgreSQL, both with a
  * HikariCP pool. Conflict density d: a run writes one of 100
@@ -53,8 +54,9 @@ public class DataflowDispatchBenchmark implements Benchmark {
     private static final String BASELINE_SCHEMA = "bench_dbscheduler";
     private static final int POOL = 48;
     private static final int DB_SCHEDULER_THREADS = 40;
-    private static final int DISPATCHERS = 2;
-    private static final int WORKERS_PER_DISPATCHER = 20;
+    /** -Dbench.dataflow.instances=1: one instance of 40 workers, the baseline's own topology (default: 2 × 20). */
+    private static final int DISPATCHERS = Integer.getInteger("bench.dataflow.instances", 2);
+    private static final int WORKERS_PER_DISPATCHER = DB_SCHEDULER_THREADS / DISPATCHERS;
     /** db-scheduler's lock-and-fetch limits (0.5 and 3.0 × threads) and polling interval, per dispatcher instance. */
     private static final int LOWER = WORKERS_PER_DISPATCHER / 2;
     private static final int UPPER = WORKERS_PER_DISPATCHER * 3;
@@ -88,7 +90,8 @@ public class DataflowDispatchBenchmark implements Benchmark {
                 log(String.format("%,d queued: db-scheduler %s", n, b));
                 for (double d : densities) {
                     Measured o = ours(ours, n, d);
-                    String scenario = String.format("%,d queued, %d%% conflicts", n, Math.round(d * 100));
+                    String scenario = String.format("%,d queued, %d%% conflicts, %d × %d workers", n,
+                            Math.round(d * 100), DISPATCHERS, WORKERS_PER_DISPATCHER);
                     log(scenario + ": ours " + o);
                     results.add(new Result(scenario + ": runs started/s", baselineName, b.throughput(), o.throughput(),
                             "runs/s", true));
