@@ -244,8 +244,12 @@ final class LightICalendar {
                 }
             } else if (DATE_LISTS.contains(n) && p.onlyParams(Set.of("TZID", "VALUE")) && !v.isEmpty()) {
                 List<Temporal> dates = new ArrayList<>();
-                for (String item : v.split(",", -1)) {
-                    Temporal t = date(item, p, false);
+                String[] items = v.split(",", -1);
+                for (String item : items) {
+                    // one form for the whole list (how ical4j reads a mixed list is left to ical4j); a bare date only
+                    // with VALUE=DATE
+                    Temporal t = item.length() != items[0].length() || item.length() == 8 && !"DATE".equals(p.param("VALUE"))
+                            ? null : date(item, p, false);
                     if (t == null) {
                         dates = null;
                         break;

@@ -78,6 +78,39 @@ class LightICalendarTest {
     }
 
     @Test
+    void agrees_with_the_full_path_on_edge_forms() {
+        String[] lines = {
+                "DTSTART;TZID=Europe/Berlin:20260329T023000", // in the spring-forward gap
+                "DTSTART;TZID=Europe/Berlin:20261025T023000", // in the autumn overlap
+                "DTSTART;TZID=America/New_York:20260308T021500",
+                "DTSTART;TZID=UTC:20260101T090000", "DTSTART;TZID=Z:20260101T090000", "DTSTART;TZID=\"Europe/Berlin\":20260101T090000",
+                "DTSTART;VALUE=DATE-TIME:20260101", "DTSTART;VALUE=DATE:20260101T090000", "DTSTART:20260101",
+                "DTSTART;TZID=Europe/Berlin:20260101", "DTSTART:20260101T090000Z\r\nDTEND;TZID=Europe/Berlin:20260101T090000Z",
+                "DTSTART:20260101T090000Z\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEXDATE:20260102,20260103T090000Z",
+                "DTSTART:20260101T090000Z\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEXDATE:20260102,20260103",
+                "DTSTART;VALUE=DATE:20260101\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEXDATE;VALUE=DATE:20260102,20260103",
+                "DTSTART:20260101T090000Z\r\nRRULE:FREQ=DAILY;COUNT=3\r\nRDATE;VALUE=PERIOD:20260105T090000Z/PT1H",
+                "DTSTART:20260101T090000Z\r\nDTSTAMP:20260101\r\nLAST-MODIFIED;TZID=Europe/Berlin:20260101T090000",
+                "DTSTART:20260101T090000Z\r\nSUMMARY;LANGUAGE=de:  Plan\\, \\\"A\\\"  \r\nSEQUENCE: 3 ",
+                "DTSTART:20260101T090000Z\r\nSTATUS:IN-PROCESS\r\nCLASS:x-secret",
+                "DTSTART:20260101T090000Z\r\nORGANIZER:MAILTO:Boss@Example.COM\r\nATTENDEE;CN=\"Doe, J\":mailto:j@x.org",
+                "DTSTART:20260101T090000Z\r\ndtend:20260101T100000Z\r\nsummary:lower-case names",
+                "DTSTART:20261301T090000Z", "DTSTART;TZID=Europe/Berlin:20260101T240000",
+        };
+        for (String line : lines) {
+            String text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:edge@test\r\n"
+                    + line + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+            ICalendarConverter.Result full = ICalendarConverter.convertFully(text, ORG_ZONE);
+            Optional<ICalendarConverter.Result> light = LightICalendar.convert(text, ORG_ZONE);
+            light.ifPresent(r -> assertThat(r).as(line).isEqualTo(full));
+            if (line.contains("0329T0230") || line.contains("1025T0230") || line.contains("0308T0215")) {
+                assertThat(light).as("DST gap/overlap times are read by the light path: %s", line).isPresent();
+            }
+            assertThat(ICalendarConverter.convert(text, ORG_ZONE)).as(line).isEqualTo(full);
+        }
+    }
+
+    @Test
     void declines_what_it_must_leave_to_the_full_path() {
         String vtimezone = RoundTripTestData.ICS;
         assertThat(LightICalendar.convert(vtimezone, ORG_ZONE)).isEmpty();
