@@ -183,13 +183,16 @@ public class CalDavSync {
         }
         List<EventStore.Stored> results = new ArrayList<>();
         int echoes = 0;
+        // every write transaction of this sync ends with the lease check: a sync whose lease ran out and was taken
+        // over cannot commit anything after the takeover (no overlap with the next sync's writes)
+        Runnable fence = () -> lease.fence(system.id(), owner);
         for (int i = 0; i < fetch.size(); i += MULTIGET_BATCH) {
             if (!lease.renew(system.id(), owner, leaseTime)) {
                 throw new CalDavClient.CalDavException("sync lease of " + system.id() + " lost (ran longer than "
                         + leaseTime + "); the next sync continues from the stored token");
             }
             for (CalDavClient.Resource r : client.multiget(fetch.subList(i, Math.min(fetch.size(), i + MULTIGET_BATCH)))) {
-                Ingestion.Fetched outcome = ingestion.ingestFetched(system, r.href(), r.etag(), r.body());
+                Ingestion.Fetched outcome = ingestion.ingestFetched(system, r.href(), r.etag(), r.body(), fence);
                 if (outcome.echo()) {
                     echoes++;
                 }
@@ -197,7 +200,7 @@ public class CalDavSync {
             }
         }
         for (String href : deleted) {
-            ingestion.deleted(system, href);
+            ingestion.deleted(system, href, fence);
         }
         if (!lease.complete(system.id(), owner, changes.token())) {
             log.warn("sync lease of {} was lost before the sync token could be stored; the next sync re-reads",

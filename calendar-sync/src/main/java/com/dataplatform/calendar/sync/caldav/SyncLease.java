@@ -39,6 +39,23 @@ class SyncLease {
                 where id = ? and sync_owner = ?""").params(seconds(ttl), system, token).update() == 1;
     }
 
+    /**
+     * The fence of one write transaction of a sync, run as its last statement: passes only while the lease is still
+     * ours and unexpired on the database clock, and then keeps the system row share-locked until that transaction
+     * ends — so a takeover (an update of the row) waits for the commit, and once it is through, every later
+     * transaction of the old holder fails here and rolls back. Throws otherwise (the sync fails and stores no token).
+     */
+    void fence(UUID system, String token) {
+        boolean held = jdbc.sql("""
+                select id from calendar_system
+                where id = ? and sync_owner = ? and sync_lease_until > clock_timestamp() for share""")
+                .params(system, token).query(UUID.class).optional().isPresent();
+        if (!held) {
+            throw new CalDavClient.CalDavException("sync lease of " + system + " is no longer held (expired or taken over); this batch"
+                    + " is rolled back and the next sync continues from the stored token");
+        }
+    }
+
     /** Stores the new sync token and releases the lease, only while we still own it; false otherwise. */
     boolean complete(UUID system, String token, String syncToken) {
         return jdbc.sql("""

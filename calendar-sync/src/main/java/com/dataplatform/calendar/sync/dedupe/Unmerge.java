@@ -5,11 +5,13 @@ import com.dataplatform.calendar.sync.ingest.EventStore;
 import com.dataplatform.calendar.sync.unified.UnifiedEvent;
 import com.dataplatform.common.web.ApiException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -21,36 +23,73 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class Unmerge {
 
+    /** Attempts when merges into the event keep arriving between the unlocked read and the locked one. */
+    private static final int ATTEMPTS = 5;
+
     private final JdbcClient jdbc;
     private final EventStore events;
     private final ChangeLog changes;
     private final JsonMapper json;
+    private final TransactionTemplate tx;
 
-    Unmerge(JdbcClient jdbc, EventStore events, ChangeLog changes, JsonMapper json) {
+    Unmerge(JdbcClient jdbc, EventStore events, ChangeLog changes, JsonMapper json, TransactionTemplate tx) {
         this.jdbc = jdbc;
         this.events = events;
         this.changes = changes;
         this.json = json;
+        this.tx = tx;
+    }
+
+    /** The merge to undo and the UIDs it touches, as read before any lock. */
+    private record Target(String survivorUid, long mergeId, String mergedUid, UnifiedEvent before,
+            UnifiedEvent incoming) {
     }
 
     /**
      * Undoes the latest merge into the event (restoring the event as it was before that merge and splitting the
-     * merged copy out again). The event row is locked first, so an ingestion merging into it concurrently waits; an
-     * older merge cannot be undone while later ones stand (409), since restoring its before-state would drop them.
+     * merged copy out again); an older merge cannot be undone while later ones stand (409), since restoring its
+     * before-state would drop them.
+     * <p>
+     * Serializes with ingestion the way ingestion serializes with itself: in each transaction the merge is first read
+     * without locks to learn the UIDs it touches, then ingestion's advisory locks are taken for them (the survivor's
+     * iCalUID, the merged iCalUID and both copies' fuzzy slots; same keys, same order, before any row lock, so undo
+     * and ingestion cannot deadlock), and only then the event row is locked and the merge re-read. An ingestion of
+     * either UID therefore runs wholly before the undo (its raw copy is then moved to the split event) or wholly
+     * after it (it sees no alias and lands on the split event). If another merge into the event arrived between the
+     * two reads, the transaction is rolled back and retried with that merge's UIDs.
      */
-    @Transactional
     public Map<String, Object> undo(String org, UUID eventId, Long mergeId) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Map<String, Object> out = tx.execute(status -> undoOnce(status, org, eventId, mergeId));
+            if (out != null) {
+                return out;
+            }
+        }
+        throw ApiException.conflict("id", "merges into event " + eventId + " kept arriving while undoing; retry");
+    }
+
+    /** One attempt in its own transaction; null (and rolled back) if the latest merge changed between the reads. */
+    private Map<String, Object> undoOnce(TransactionStatus status, String org, UUID eventId, Long mergeId) {
+        Target target = latest(org, eventId, mergeId);
+        events.lockLikeIngestion(org, List.of(target.survivorUid(), target.mergedUid()),
+                List.of(target.before(), target.incoming()));
         if (jdbc.sql("select id from unified_event where org = ? and id = ? for update").params(org, eventId)
                 .query(UUID.class).optional().isEmpty()) {
             throw ApiException.notFound("event", eventId);
         }
         Map<String, Object> merge = jdbc.sql("""
-                select id, merged_uid, reason, before_data::text as before, incoming_data::text as incoming
-                from event_merge where org = ? and unified_event_id = ? and undone_at is null
+                select id, merged_uid, reason from event_merge
+                where org = ? and unified_event_id = ? and undone_at is null
                 order by id desc limit 1 for update""")
                 .params(org, eventId).query().listOfRows().stream().findFirst()
                 .orElseThrow(() -> ApiException.notFound("merge", mergeId == null ? eventId : mergeId));
-        if (mergeId != null && ((Number) merge.get("id")).longValue() != mergeId) {
+        long id = ((Number) merge.get("id")).longValue();
+        if (id != target.mergeId()) {
+            // a later merge (of a UID we hold no lock for) committed between the reads: start over with it
+            status.setRollbackOnly();
+            return null;
+        }
+        if (mergeId != null && id != mergeId) {
             boolean standing = jdbc.sql("select count(*) from event_merge where org = ? and unified_event_id = ?"
                     + " and id = ? and undone_at is null").params(org, eventId, mergeId).query(Integer.class)
                     .single() > 0;
@@ -60,10 +99,9 @@ public class Unmerge {
             throw ApiException.conflict("mergeId", "merge " + mergeId + " has later merges into this event; undo "
                     + merge.get("id") + " first");
         }
-        long id = ((Number) merge.get("id")).longValue();
         String mergedUid = (String) merge.get("merged_uid");
-        events.replace(org, eventId, json.readValue((String) merge.get("before"), UnifiedEvent.class));
-        UUID split = events.insert(org, json.readValue((String) merge.get("incoming"), UnifiedEvent.class));
+        events.replace(org, eventId, target.before());
+        UUID split = events.insert(org, target.incoming());
         jdbc.sql("update raw_event set unified_event_id = ? where org = ? and unified_event_id = ? and ical_uid = ?")
                 .params(split, org, eventId, mergedUid).update();
         jdbc.sql("delete from uid_alias where org = ? and ical_uid = ?").params(org, mergedUid).update();
@@ -77,5 +115,21 @@ public class Unmerge {
         out.put("iCalUID", mergedUid);
         out.put("undoneReason", merge.get("reason"));
         return out;
+    }
+
+    /** The event's latest standing merge, read without locks (404 as the locked read would answer). */
+    private Target latest(String org, UUID eventId, Long mergeId) {
+        String survivorUid = jdbc.sql("select ical_uid from unified_event where org = ? and id = ?")
+                .params(org, eventId).query(String.class).optional()
+                .orElseThrow(() -> ApiException.notFound("event", eventId));
+        Map<String, Object> merge = jdbc.sql("""
+                select id, merged_uid, before_data::text as before, incoming_data::text as incoming
+                from event_merge where org = ? and unified_event_id = ? and undone_at is null
+                order by id desc limit 1""")
+                .params(org, eventId).query().listOfRows().stream().findFirst()
+                .orElseThrow(() -> ApiException.notFound("merge", mergeId == null ? eventId : mergeId));
+        return new Target(survivorUid, ((Number) merge.get("id")).longValue(), (String) merge.get("merged_uid"),
+                json.readValue((String) merge.get("before"), UnifiedEvent.class),
+                json.readValue((String) merge.get("incoming"), UnifiedEvent.class));
     }
 }

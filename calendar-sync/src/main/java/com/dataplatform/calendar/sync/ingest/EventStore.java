@@ -201,9 +201,26 @@ public class EventStore {
      * meeting at once both find no candidate and both insert — two unified events — or race on the same uid_alias.
      */
     private void lockKeys(String org, List<UnifiedEvent> events) {
+        lockKeys(org, events.stream().map(UnifiedEvent::uid).toList(), events);
+    }
+
+    /**
+     * Takes the advisory locks an ingestion of these events would take — one per iCalUID in {@code uids} and one per
+     * fuzzy slot of {@code slotsOf} — with the same keys, in the same (key) order and in one statement. For writers
+     * other than ingestion (undo of a merge) that must serialize with it; call it before locking any row, as
+     * ingestion does, so the two cannot deadlock.
+     */
+    public void lockLikeIngestion(String org, java.util.Collection<String> uids,
+            java.util.Collection<UnifiedEvent> slotsOf) {
+        lockKeys(org, uids, slotsOf);
+    }
+
+    private void lockKeys(String org, java.util.Collection<String> uids, java.util.Collection<UnifiedEvent> slotsOf) {
         java.util.TreeSet<Long> keys = new java.util.TreeSet<>();
-        for (UnifiedEvent e : events) {
-            keys.add(lockKey("uid", org, e.uid()));
+        for (String uid : uids) {
+            keys.add(lockKey("uid", org, uid));
+        }
+        for (UnifiedEvent e : slotsOf) {
             if (e.organizer() != null && e.recurrenceId() == null) {
                 keys.add(lockKey("slot", org, e.organizer() + "|" + e.start().sortKey()));
             }

@@ -92,6 +92,15 @@ public class Ingestion {
      */
     @Transactional
     public Fetched ingestFetched(CalendarSystem system, String href, String etag, String body) {
+        return ingestFetched(system, href, etag, body, () -> { });
+    }
+
+    /**
+     * As {@link #ingestFetched(CalendarSystem, String, String, String)}, then runs the fence as the transaction's
+     * last statement: if it throws (the sync lease is no longer ours), everything this resource wrote rolls back.
+     */
+    @Transactional
+    public Fetched ingestFetched(CalendarSystem system, String href, String etag, String body, Runnable fence) {
         boolean echo = etag != null && jdbc.sql("""
                 select exists (select 1 from master_copy where system_id = ? and href = ? and etag = ?)""")
                 .params(system.id(), href, etag).query(Boolean.class).single();
@@ -119,17 +128,25 @@ public class Ingestion {
                 on conflict (system_id, href) do update set etag = excluded.etag,
                     ical_uid = coalesce(excluded.ical_uid, caldav_resource.ical_uid), synced_at = now()""")
                 .params(system.id(), href, etag, uid).update();
+        fence.run();
         return new Fetched(echo, results);
     }
 
     /** A resource the CalDAV server no longer has: its event is cancelled. */
     @Transactional
     public void deleted(CalendarSystem system, String href) {
+        deleted(system, href, () -> { });
+    }
+
+    /** As {@link #deleted(CalendarSystem, String)}, fenced like {@link #ingestFetched}. */
+    @Transactional
+    public void deleted(CalendarSystem system, String href, Runnable fence) {
         String uid = jdbc.sql("delete from caldav_resource where system_id = ? and href = ? returning ical_uid")
                 .params(system.id(), href).query(String.class).optional().orElse(null);
         if (uid != null) {
             store.cancel(system.org(), uid).ifPresent(id -> afterChange(system, id));
         }
+        fence.run();
     }
 
     void afterChange(CalendarSystem system, java.util.UUID unifiedId) {

@@ -1,6 +1,7 @@
 package com.dataplatform.calendar.sync.caldav;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.dataplatform.calendar.sync.Api;
@@ -39,6 +40,16 @@ class SyncExclusionIT {
 
     @Autowired
     CalDavSync sync;
+
+    @Autowired
+    com.dataplatform.calendar.sync.system.SystemStore systems;
+
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    private int waitingForLocks() {
+        return jdbc.sql("select count(*) from pg_locks where not granted").query(Integer.class).single();
+    }
 
     private final String org = "ex" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     private final Radicale radicale = Radicale.get();
@@ -122,5 +133,54 @@ class SyncExclusionIT {
         assertThat(new Api(port, org).sync(system).path("changed").asInt()).isEqualTo(2);
         assertThat(jdbc.sql("select sync_owner is null and sync_lease_until is null and last_sync_at is not null"
                 + " from calendar_system where id = ?::uuid").param(system).query(Boolean.class).single()).isTrue();
+    }
+
+    @Test
+    void a_sync_whose_lease_was_taken_over_commits_nothing_more_and_leaves_no_duplicate_copies() throws Exception {
+        int resources = 3;
+        String system = systemWith(resources, "fenced");
+        var target = systems.find(org, UUID.fromString(system)).orElseThrow();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (java.sql.Connection blocker = dataSource.getConnection()) {
+            // hold every raw copy write: the first sync fetches all resources and stalls writing the first one
+            blocker.setAutoCommit(false);
+            try (var st = blocker.createStatement()) {
+                st.execute("lock table raw_event in share mode");
+            }
+            CompletableFuture<CalDavSync.Report> first = CompletableFuture.supplyAsync(
+                    () -> sync.trySync(target).orElseThrow(), pool);
+            await().atMost(Duration.ofSeconds(60)).until(() -> waitingForLocks() >= 1);
+            String firstOwner = jdbc.sql("select sync_owner from calendar_system where id = ?::uuid").param(system)
+                    .query(String.class).single();
+            assertThat(firstOwner).isNotNull();
+
+            // its lease runs out while it stalls (last attempt = now: the scheduled pull leaves it to the request)
+            // and a second sync takes it over, reads the same etags (nothing committed yet) and fetches everything
+            CompletableFuture<CalDavSync.Report> second = CompletableFuture.supplyAsync(() -> sync.sync(target), pool);
+            jdbc.sql("update calendar_system set sync_lease_until = now() - interval '1 second',"
+                    + " last_sync_attempt_at = now() where id = ?::uuid").param(system).update();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !firstOwner.equals(jdbc.sql(
+                    "select coalesce(sync_owner, '') from calendar_system where id = ?::uuid").param(system)
+                    .query(String.class).single()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> waitingForLocks() >= 2);
+            blocker.rollback();
+
+            CalDavSync.Report report = second.get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(first::isDone);
+            // without the fence both syncs commit every resource: 6 raw copies
+            assertThat(count("raw_event")).isEqualTo(resources);
+            assertThat(jdbc.sql("select count(*) from raw_event where org = ? group by source_id").param(org)
+                    .query(Integer.class).list()).hasSize(resources).containsOnly(1);
+            // the first sync's stalled write is rolled back by the fence and it stops; the second stores everything
+            assertThatThrownBy(() -> first.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(
+                    CalDavClient.CalDavException.class).hasMessageContaining("no longer held");
+            assertThat(report.changed()).isEqualTo(resources);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(count("unified_event")).isEqualTo(resources);
+        assertThat(jdbc.sql("select sync_owner is null and sync_token is not null from calendar_system"
+                + " where id = ?::uuid").param(system).query(Boolean.class).single())
+                .as("the second sync stored its token and released the lease").isTrue();
     }
 }
