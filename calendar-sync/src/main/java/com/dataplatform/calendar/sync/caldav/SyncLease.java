@@ -51,8 +51,8 @@ class SyncLease {
                 where id = ? and sync_owner = ? and sync_lease_until > clock_timestamp() for share""")
                 .params(system, token).query(UUID.class).optional().isPresent();
         if (!held) {
-            throw new CalDavClient.CalDavException("sync lease of " + system + " is no longer held (expired or taken over); this batch"
-                    + " is rolled back and the next sync continues from the stored token");
+            throw new CalDavClient.CalDavException("sync lease of " + system + " is no longer held (expired or taken"
+                    + " over); this batch is rolled back and the next sync continues from the stored token");
         }
     }
 
