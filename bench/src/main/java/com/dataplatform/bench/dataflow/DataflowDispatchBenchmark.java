@@ -7,7 +7,6 @@ import com.dataplatform.dataflow.scheduler.dispatch.ClaimedRun;
 import com.dataplatform.dataflow.scheduler.dispatch.Dispatcher;
 import com.dataplatform.dataflow.scheduler.dispatch.RunFinisher;
 import com.dataplatform.dataflow.scheduler.dispatch.RunStatus;
-import com.dataplatform.dataflow.scheduler.outbox.Outbox;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
@@ -37,7 +36,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Draining a backlog of queued runs: dataflow-scheduler's dispatcher (conflict checks on, two dispatcher instances
@@ -167,8 +165,7 @@ public class DataflowDispatchBenchmark implements Benchmark {
             new JdbcTemplate(ds).execute(migration(migration));
         }
         loadBacklog(jdbc, n, density);
-        Outbox outbox = new Outbox(jdbc, JsonMapper.builder().build());
-        RunFinisher finisher = new RunFinisher(jdbc, outbox);
+        RunFinisher finisher = new RunFinisher(jdbc);
         AtomicInteger finished = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);

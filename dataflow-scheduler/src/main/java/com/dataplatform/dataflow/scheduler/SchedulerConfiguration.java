@@ -64,8 +64,8 @@ class SchedulerConfiguration {
     }
 
     @Bean
-    RunFinisher runFinisher(JdbcClient jdbc, Outbox outbox) {
-        return new RunFinisher(jdbc, outbox);
+    RunFinisher runFinisher(JdbcClient jdbc) {
+        return new RunFinisher(jdbc);
     }
 
     @Bean

@@ -410,8 +410,11 @@ public final class ICalendarConverter {
         List<Temporal> dates();
     }
 
-    /** A property of ical4j's object model, read lazily (dates already read by the parse are reused). */
-    private record IcalProp(Property p, Map<Property, Temporal> known) implements Prop {
+    /**
+     * A property of ical4j's object model, read lazily (dates already read by the parse are reused; none for a
+     * property the light path had ical4j build).
+     */
+    record IcalProp(Property p, Map<Property, Temporal> known) implements Prop {
         public String name() {
             return p.getName();
         }

@@ -35,7 +35,6 @@ import net.fortuna.ical4j.model.PropertyCodec;
 import net.fortuna.ical4j.model.PropertyFactory;
 import net.fortuna.ical4j.model.TimeZoneRegistry;
 import net.fortuna.ical4j.model.TimeZoneRegistryFactory;
-import net.fortuna.ical4j.model.property.DateListProperty;
 import net.fortuna.ical4j.model.property.DateProperty;
 import net.fortuna.ical4j.util.Constants;
 
@@ -260,7 +259,7 @@ final class LightICalendar {
                     return new LightProp(n, v, p, null, dates);
                 }
             }
-            return new Built(build(p, true));
+            return new ICalendarConverter.IcalProp(build(p, true), Map.of());
         }
 
         /** The value as ical4j reads it, or null when the form is not one of the plain ones. */
@@ -362,38 +361,6 @@ final class LightICalendar {
 
         public boolean isDateList() {
             return dates != null;
-        }
-    }
-
-    /** A property ical4j built (forms the light path does not decode itself). */
-    private record Built(Property p) implements ICalendarConverter.Prop {
-        public String name() {
-            return p.getName();
-        }
-
-        public String value() {
-            return p.getValue();
-        }
-
-        public String param(String n) {
-            return ICalendarConverter.param(p, n);
-        }
-
-        public boolean isDate() {
-            return p instanceof DateProperty<?>;
-        }
-
-        public Temporal date() {
-            return ((DateProperty<?>) p).getDate();
-        }
-
-        public boolean isDateList() {
-            return p instanceof DateListProperty<?>;
-        }
-
-        @SuppressWarnings("unchecked")
-        public List<Temporal> dates() {
-            return (List<Temporal>) ((DateListProperty<?>) p).getDates();
         }
     }
 }

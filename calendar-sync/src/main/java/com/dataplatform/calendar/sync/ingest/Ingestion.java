@@ -89,15 +89,8 @@ public class Ingestion {
     /**
      * One resource fetched from a CalDAV system. If it is the master copy we wrote (same href and etag) it is our
      * own echo and nothing is ingested; otherwise it is converted and stored like a push, and its href/etag kept.
-     */
-    @Transactional
-    public Fetched ingestFetched(CalendarSystem system, String href, String etag, String body) {
-        return ingestFetched(system, href, etag, body, () -> { });
-    }
-
-    /**
-     * As {@link #ingestFetched(CalendarSystem, String, String, String)}, then runs the fence as the transaction's
-     * last statement: if it throws (the sync lease is no longer ours), everything this resource wrote rolls back.
+     * Then runs the fence as the transaction's last statement: if it throws (the sync lease is no longer ours),
+     * everything this resource wrote rolls back.
      */
     @Transactional
     public Fetched ingestFetched(CalendarSystem system, String href, String etag, String body, Runnable fence) {
@@ -132,13 +125,7 @@ public class Ingestion {
         return new Fetched(echo, results);
     }
 
-    /** A resource the CalDAV server no longer has: its event is cancelled. */
-    @Transactional
-    public void deleted(CalendarSystem system, String href) {
-        deleted(system, href, () -> { });
-    }
-
-    /** As {@link #deleted(CalendarSystem, String)}, fenced like {@link #ingestFetched}. */
+    /** A resource the CalDAV server no longer has: its event is cancelled; fenced like {@link #ingestFetched}. */
     @Transactional
     public void deleted(CalendarSystem system, String href, Runnable fence) {
         String uid = jdbc.sql("delete from caldav_resource where system_id = ? and href = ? returning ical_uid")

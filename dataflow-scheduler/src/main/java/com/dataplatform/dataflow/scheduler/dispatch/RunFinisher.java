@@ -1,7 +1,6 @@
 package com.dataplatform.dataflow.scheduler.dispatch;
 
 import com.dataplatform.common.topics.TopicCatalog;
-import com.dataplatform.dataflow.scheduler.outbox.Outbox;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -15,11 +14,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public class RunFinisher {
 
     private final JdbcClient jdbc;
-    private final Outbox outbox;
 
-    public RunFinisher(JdbcClient jdbc, Outbox outbox) {
+    public RunFinisher(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.outbox = outbox;
     }
 
     /**
