@@ -160,7 +160,8 @@ public class DataflowDispatchBenchmark implements Benchmark {
                 "V6__dispatch_step_function.sql", "V7__leaner_run_indexes.sql",
                 "V8__held_locks_without_writes.sql", "V9__leaner_wakeups_and_indexes.sql",
                 "V10__outbox_request_id.sql", "V11__hot_run_rows_and_seq_cursor.sql",
-                "V12__run_fillfactor_for_hot_starts.sql", "V13__lease_holder_finish_reaped_by_step.sql")) {
+                "V12__run_fillfactor_for_hot_starts.sql", "V13__lease_holder_finish_reaped_by_step.sql",
+                "V14__dataflow_lock_only_when_shared.sql")) {
             // plain JDBC: the function body is not a named-parameter template
             new JdbcTemplate(ds).execute(migration(migration));
         }
@@ -264,10 +265,11 @@ public class DataflowDispatchBenchmark implements Benchmark {
                 insert into run (id, seq, org, dataflow_id, dataflow_version, type, status, enqueued_at)
                 select gen_random_uuid(), nextval('run_seq'), 'bench', f.id, 1, 'etl', 'QUEUED', clock_timestamp()
                 from dataflow f order by f.name""").update();
+        // each dataflow has one run: its solo run, without the dataflow's own lock row (what enqueue writes, V14)
+        jdbc.sql("update dataflow f set solo_run = r.id from run r where r.dataflow_id = f.id").update();
         jdbc.sql("""
                 insert into run_lock (run_id, resource, mode, seq)
-                select r.id, 'f:' || r.dataflow_id, 'X', r.seq from run r
-                union all select r.id, 'd:bench.shared', 'S', r.seq from run r
+                select r.id, 'd:bench.shared', 'S', r.seq from run r
                 union all select r.id, 'd:bench.' || v.writes[1], 'X', r.seq
                 from run r join dataflow_version v on v.dataflow_id = r.dataflow_id""").update();
         jdbc.sql("analyze").update();

@@ -8,7 +8,7 @@ import java.util.UUID;
 /**
  * The lock set of a run: {@code d:<org>.<dataset>} shared for read-only datasets and exclusive for written ones
  * (read+written ⇒ exclusive), plus {@code f:<dataflow id>} exclusive, which enforces rule 2 (one run of a
- * dataflow at a time, started in enqueue order).
+ * dataflow at a time, started in enqueue order) — taken only while the dataflow has another active run (V14).
  */
 public final class Resources {
 
@@ -23,10 +23,13 @@ public final class Resources {
         return "f:" + dataflowId;
     }
 
-    /** resource → mode ('S' or 'X'). */
-    public static Map<String, String> of(String org, UUID dataflowId, Set<String> reads, Set<String> writes) {
+    /** resource → mode ('S' or 'X'); the dataflow's own lock only if {@code queued} behind another active run. */
+    public static Map<String, String> of(String org, UUID dataflowId, Set<String> reads, Set<String> writes,
+            boolean queued) {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put(dataflow(dataflowId), "X");
+        if (queued) {
+            out.put(dataflow(dataflowId), "X");
+        }
         for (String r : reads) {
             out.put(dataset(org, r), "S");
         }

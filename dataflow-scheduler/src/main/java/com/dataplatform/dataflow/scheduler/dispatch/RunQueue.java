@@ -22,7 +22,7 @@ public class RunQueue {
     public record Enqueued(UUID id, RunStatus status, int dataflowVersion, boolean created) {
     }
 
-    private record Pinned(String type, int version, String[] reads, String[] writes) {
+    private record Pinned(String type, int version, String[] reads, String[] writes, UUID soloRun) {
     }
 
     private final JdbcClient jdbc;
@@ -48,13 +48,14 @@ public class RunQueue {
                     return existing.get();
                 }
             }
+            // the dataflow's row lock serializes its enqueues (they keep its solo run, V14)
             Pinned p = jdbc.sql("""
-                    select v.type, v.version, v.reads, v.writes from dataflow f
+                    select v.type, v.version, v.reads, v.writes, f.solo_run from dataflow f
                     join dataflow_version v on v.dataflow_id = f.id and v.version = f.current_version
-                    where f.id = :id and f.org = :org""")
+                    where f.id = :id and f.org = :org for no key update of f""")
                     .param("id", dataflowId).param("org", org)
                     .query((rs, i) -> new Pinned(rs.getString(1), rs.getInt(2), (String[]) rs.getArray(3).getArray(),
-                            (String[]) rs.getArray(4).getArray()))
+                            (String[]) rs.getArray(4).getArray(), rs.getObject(5, UUID.class)))
                     .optional().orElseThrow(() -> ApiException.notFound("dataflow", dataflowId));
             DispatchLocks.lockQueueShared(jdbc);
             UUID id = UUID.randomUUID();
@@ -68,8 +69,9 @@ public class RunQueue {
             if (seq == null) {
                 return existing(org, dataflowId, idempotencyKey).orElseThrow();
             }
+            boolean queued = dataflowQueue(dataflowId, p.soloRun(), id);
             Map<String, String> locks = Resources.of(org, dataflowId, new HashSet<>(Arrays.asList(p.reads())),
-                    new HashSet<>(Arrays.asList(p.writes())));
+                    new HashSet<>(Arrays.asList(p.writes())), queued);
             jdbc.sql("""
                     insert into run_lock (run_id, resource, mode, seq)
                     select :id, r, m, :seq from unnest(cast(:resources as text[]), cast(:modes as text[])) as x(r, m)""")
@@ -81,6 +83,39 @@ public class RunQueue {
                     .entry(org)));
             return new Enqueued(id, RunStatus.QUEUED, p.version(), true);
         });
+    }
+
+    /**
+     * Whether the new run takes rule 2's {@code f:} lock row: only when its dataflow has another active run (V14).
+     * Called with the dataflow's row locked and the queue lock held. If the dataflow's solo run (the one active run
+     * enqueued without an {@code f:} row) is still active, it gets its row now, with its own seq — its run row is
+     * share-locked first, so a concurrent cancel or finish of it either waits for this transaction (and then releases
+     * the new row too) or has committed (and it is no longer active). Otherwise every active run has an {@code f:} row,
+     * so any row on the resource means the new run must queue behind it, and none means the new run is alone.
+     */
+    private boolean dataflowQueue(UUID dataflowId, UUID soloRun, UUID newRun) {
+        String resource = Resources.dataflow(dataflowId);
+        boolean queued = false;
+        if (soloRun != null) {
+            queued = jdbc.sql("""
+                    with solo as (
+                        select id, seq from run where id = :solo and status in ('QUEUED', 'RUNNING') for share)
+                    insert into run_lock (run_id, resource, mode, seq)
+                    select id, :resource, 'X', seq from solo
+                    on conflict do nothing
+                    returning run_id""")
+                    .param("solo", soloRun).param("resource", resource).query(UUID.class).optional().isPresent();
+        }
+        if (!queued) {
+            queued = jdbc.sql("select exists (select 1 from run_lock where resource = :resource)")
+                    .param("resource", resource).query(Boolean.class).single();
+        }
+        UUID solo = queued ? null : newRun;
+        if (!java.util.Objects.equals(solo, soloRun)) {
+            jdbc.sql("update dataflow set solo_run = :solo where id = :id").param("solo", solo).param("id", dataflowId)
+                    .update();
+        }
+        return queued;
     }
 
     private Optional<Enqueued> existing(String org, UUID dataflowId, String key) {

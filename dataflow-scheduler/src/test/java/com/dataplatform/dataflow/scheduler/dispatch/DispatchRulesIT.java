@@ -128,6 +128,65 @@ class DispatchRulesIT extends DispatchTestBase {
         assertThat(started(d)).containsExactly(r);
     }
 
+    @Test
+    void a_dataflows_own_lock_is_written_only_while_it_has_a_second_active_run() {
+        String org = newOrg();
+        Dispatcher d = dispatcher("rules6", Duration.ofSeconds(30), 100, 1000);
+        UUID flow = dataflow(org, "etl", arr("a"), arr("out"));
+        UUID first = queue.enqueue(org, flow, null).id();
+        assertThat(flowRows(flow)).as("a lone run takes no dataflow lock").isEmpty();
+        assertThat(started(d)).containsExactly(first);
+
+        // a second run while the first runs: the first gets its row (its own, lower seq) and the second queues behind
+        UUID second = queue.enqueue(org, flow, null).id();
+        assertThat(flowRows(flow)).containsExactly(first, second);
+        assertThat(started(d)).isEmpty();
+        assertThat(reader.find(org, second).orElseThrow().blockedBy()).extracting(RunView.Blocker::runId, RunView.Blocker::reason)
+                .contains(tuple(first, "running: same dataflow (one run at a time, in enqueue order)"));
+        finishRunning(org, first);
+        assertThat(started(d)).containsExactly(second);
+
+        // a third while the second runs queues behind it; cancelled, it leaves the second alone again
+        UUID third = queue.enqueue(org, flow, null).id();
+        assertThat(flowRows(flow)).containsExactly(second, third);
+        queue.cancel(org, third);
+        finishRunning(org, second);
+        assertThat(started(d)).isEmpty(); // reaps the second
+        assertThat(flowRows(flow)).isEmpty();
+
+        // nothing active: the next run is alone again
+        UUID fourth = queue.enqueue(org, flow, null).id();
+        assertThat(flowRows(flow)).isEmpty();
+        assertThat(started(d)).containsExactly(fourth);
+    }
+
+    @Test
+    void a_cancelled_lone_run_leaves_no_dataflow_lock_behind_and_a_queued_lone_run_keeps_its_turn() {
+        String org = newOrg();
+        Dispatcher d = dispatcher("rules7", Duration.ofSeconds(30), 100, 1000);
+        UUID holder = queue.enqueue(org, dataflow(org, "etl", arr(), arr("a")), null).id();
+        assertThat(started(d)).containsExactly(holder);
+        UUID flow = dataflow(org, "etl", arr("a"), arr("out"));
+        // queued (blocked by the holder) and alone: no row; cancelled; the next run of the dataflow is alone too
+        UUID lone = queue.enqueue(org, flow, null).id();
+        queue.cancel(org, lone);
+        UUID next = queue.enqueue(org, flow, null).id();
+        assertThat(flowRows(flow)).isEmpty();
+        // a run enqueued behind the queued lone one waits for it, though the lone one had no row when it queued
+        UUID after = queue.enqueue(org, flow, null).id();
+        assertThat(flowRows(flow)).containsExactly(next, after);
+        finishRunning(org, holder);
+        assertThat(started(d)).containsExactly(next);
+        finishRunning(org, next);
+        assertThat(started(d)).containsExactly(after);
+    }
+
+    /** The runs holding the dataflow's own lock row, in queue order. */
+    private List<UUID> flowRows(UUID flow) {
+        return jdbc.sql("select run_id from run_lock where resource = :r order by seq")
+                .param("r", Resources.dataflow(flow)).query(UUID.class).list();
+    }
+
     private int lockRows(UUID run) {
         return jdbc.sql("select count(*) from run_lock where run_id = :id").param("id", run).query(Integer.class).single();
     }

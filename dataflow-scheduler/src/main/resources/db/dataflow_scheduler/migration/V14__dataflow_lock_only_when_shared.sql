@@ -1,0 +1,17 @@
+-- Rule 2's `f:<dataflow>` lock row only for a dataflow with more than one active run.
+--
+-- Measured before (V13, pg_stat_statements over a full benchmark run): the `f:` row was a third of every run's lock
+-- rows — inserted at enqueue, probed at readiness, looked up for wake-ups at release and deleted by the reaping step —
+-- although a dataflow rarely has a second run queued while one is active, and then it constrains nothing.
+--
+-- Now an enqueue writes the `f:` row only when the dataflow has another active (QUEUED or RUNNING) run. The run
+-- enqueued without one is recorded here as the dataflow's solo run. Invariant: every active run of a dataflow has an
+-- `f:` row, except at most its solo run. Enqueues of one dataflow serialize on its row (FOR NO KEY UPDATE) and keep it:
+--   * the solo run is still active → it gets its `f:` row now, with its own seq (share-locking its run row, so a
+--     cancel or a finish of it waits for this enqueue, or this enqueue sees it finished and gives it none), the new
+--     run gets one too, and the dataflow has no solo run;
+--   * otherwise every active run has an `f:` row: if any `f:` row exists, the new run gets one; if none does, the
+--     dataflow has no active run and the new run becomes the solo run, without one.
+-- Rules 2 and FIFO per dataflow read the same `f:` queue as before: a run added to it late carries its own (lower) seq,
+-- so it is ahead of the new run and behind nothing.
+alter table dataflow add column solo_run uuid;
