@@ -160,7 +160,8 @@ public class EventStore {
                 with known as (
                     select ical_uid from unified_event where org = ? and ical_uid = any(cast(? as text[])) for update
                 ), pool as (
-                    -- lateral + offset 0: the planner cannot flatten it, so each slot is one index lookup whatever
+                    -- lateral + offset 0: the planner cannot flatten it, so each slot is one index lookup (on
+                    -- unified_event_window: org and start_at are equalities, organizer a filter; V8) whatever
                     -- the (possibly stale) statistics say; a plain join was planned with the org's rows outside and
                     -- the unnest re-evaluated for each of them
                     select p.id, p.data, p.created_at
