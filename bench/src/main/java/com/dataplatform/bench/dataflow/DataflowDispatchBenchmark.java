@@ -161,7 +161,7 @@ public class DataflowDispatchBenchmark implements Benchmark {
                 "V8__held_locks_without_writes.sql", "V9__leaner_wakeups_and_indexes.sql",
                 "V10__outbox_request_id.sql", "V11__hot_run_rows_and_seq_cursor.sql",
                 "V12__run_fillfactor_for_hot_starts.sql", "V13__lease_holder_finish_reaped_by_step.sql",
-                "V14__dataflow_lock_only_when_shared.sql")) {
+                "V14__dataflow_lock_only_when_shared.sql", "R__dispatch_step.sql")) {
             // plain JDBC: the function body is not a named-parameter template
             new JdbcTemplate(ds).execute(migration(migration));
         }
