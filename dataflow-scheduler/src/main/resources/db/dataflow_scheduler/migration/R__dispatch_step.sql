@@ -9,6 +9,8 @@
 --   capacity count (rule 1), so run_active is no longer scanned a second time for it. The count cannot be low: only a
 --   step starts runs, and the previous one committed before this one got the claim; a cancel or an expiry racing it
 --   only makes it high (conservative), as the count of run_active rows was before.
+-- * The start updates the picked runs before their run_ready rows are deleted — the order in which a cancel locks
+--   them (finish_run: the run, then its run_ready row) — so a step and a cancel of a picked run cannot deadlock.
 create or replace function dispatch_step(p_worker text, p_lease_ms bigint, p_batch int, p_max_start int, p_global_limit int,
                               p_default_type_limit int, p_head_limit int,
                               out claimed boolean, out signals int, out more boolean, out ids uuid[], out orgs text[],
@@ -89,19 +91,21 @@ begin
         from run_active a
         cross join lateral (select r.status, r.dataflow_id, r.dataflow_version, r.seq, r.error, r.finish_order
                             from run r where r.id = a.run_id offset 0) r),
-    done as (select * from act where status <> 'RUNNING'),
-    running as (select org, type, count(*)::int as n from act where status = 'RUNNING' group by org, type)
-    select coalesce((select array_agg(d.org) from done d), '{}'), coalesce((select array_agg(d.type) from done d), '{}'),
-           coalesce((select array_agg(d.run_id) from done d), '{}'),
-           coalesce((select array_agg(d.dataflow_id) from done d), '{}'),
-           coalesce((select array_agg(d.dataflow_version) from done d), '{}'),
-           coalesce((select array_agg(d.seq) from done d), '{}'),
-           coalesce((select array_agg(d.status) from done d), '{}'),
-           coalesce((select array_agg(d.error) from done d), '{}'),
-           coalesce((select array_agg(d.finish_order) from done d), '{}'),
-           coalesce((select array_agg(c.org) from running c), '{}'),
-           coalesce((select array_agg(c.type) from running c), '{}'),
-           coalesce((select array_agg(c.n) from running c), '{}')
+    -- one aggregate per array over the same rows, so the arrays line up element by element
+    done as (
+        select array_agg(org) as org, array_agg(type) as type, array_agg(run_id) as run_id,
+               array_agg(dataflow_id) as dataflow_id, array_agg(dataflow_version) as dataflow_version,
+               array_agg(seq) as seq, array_agg(status) as status, array_agg(error) as error,
+               array_agg(finish_order) as finish_order
+        from act where status <> 'RUNNING'),
+    running as (
+        select array_agg(org) as org, array_agg(type) as type, array_agg(n) as n
+        from (select org, type, count(*)::int as n from act where status = 'RUNNING' group by org, type) g)
+    select coalesce(d.org, '{}'), coalesce(d.type, '{}'), coalesce(d.run_id, '{}'), coalesce(d.dataflow_id, '{}'),
+           coalesce(d.dataflow_version, '{}'), coalesce(d.seq, '{}'), coalesce(d.status, '{}'),
+           coalesce(d.error, '{}'), coalesce(d.finish_order, '{}'), coalesce(c.org, '{}'), coalesce(c.type, '{}'),
+           coalesce(c.n, '{}')
+    from done d, running c
     into v_done_org, v_done_type, v_done, v_done_df, v_done_ver, v_done_seq, v_done_status, v_done_error,
          v_done_order, v_run_org, v_run_type, v_run_n;
     if cardinality(v_done) > 0 then
@@ -313,6 +317,35 @@ begin
            coalesce(array_agg(p.seq), '{}')
     into v_start, v_start_org, v_start_type, v_start_seq
     from picked p;
+    if cardinality(v_start) >= v_free then
+        more := true;
+    end if;
+    -- Start first, then run_ready: the order a cancel takes its rows in (run, then run_ready), so the two never
+    -- deadlock (a step that had deleted a picked run_ready row and then waited for the run's row, which a cancel held
+    -- while it waited to delete that run_ready row, did).
+    if cardinality(v_start) > 0 then
+        with started as (
+            update run set status = 'RUNNING', started_at = clock_timestamp(), worker = p_worker,
+                           lease_until = clock_timestamp() + p_lease_ms * interval '1 millisecond',
+                           fencing_token = nextval('fencing_token_seq'), start_order = nextval('run_history_seq')
+            where run.id = any(v_start) and run.status = 'QUEUED'
+            returning run.id, run.org, run.dataflow_id, run.dataflow_version, run.type, run.fencing_token,
+                      extract(epoch from run.started_at - run.enqueued_at)::double precision as wait, run.start_order),
+        active as (
+            insert into run_active (org, type, run_id) select s.org, s.type, s.id from started s),
+        events as (
+            insert into outbox (event_id, topic, type, key, tenant, subject, payload)
+            select gen_random_uuid(), 'dataflow.runs', 'RunStarted', s.id::text, s.org, s.dataflow_id::text,
+                   jsonb_build_object('runId', s.id, 'dataflowId', s.dataflow_id, 'dataflowVersion', s.dataflow_version,
+                                      'type', s.type, 'status', 'RUNNING', 'error', null)
+            from started s order by s.start_order)
+        select array_agg(s.id order by s.start_order), array_agg(s.org order by s.start_order),
+               array_agg(s.dataflow_id order by s.start_order), array_agg(s.dataflow_version order by s.start_order),
+               array_agg(s.type order by s.start_order), array_agg(s.fencing_token order by s.start_order),
+               array_agg(s.wait order by s.start_order)
+        into ids, orgs, dataflow_ids, versions, types, tokens, waits
+        from started s;
+    end if;
     -- picked entries leave run_ready whether or not they start (a run cancelled meanwhile does not)
     if cardinality(v_start) > 0 then
         delete from run_ready rr using unnest(v_start_org, v_start_type, v_start_seq) as s(org, type, seq)
@@ -325,32 +358,5 @@ begin
         where not (f.id = any(v_start))
         on conflict do nothing;
     end if;
-    if cardinality(v_start) = 0 then
-        return;
-    end if;
-    if cardinality(v_start) >= v_free then
-        more := true;
-    end if;
-    with started as (
-        update run set status = 'RUNNING', started_at = clock_timestamp(), worker = p_worker,
-                       lease_until = clock_timestamp() + p_lease_ms * interval '1 millisecond',
-                       fencing_token = nextval('fencing_token_seq'), start_order = nextval('run_history_seq')
-        where run.id = any(v_start) and run.status = 'QUEUED'
-        returning run.id, run.org, run.dataflow_id, run.dataflow_version, run.type, run.fencing_token,
-                  extract(epoch from run.started_at - run.enqueued_at)::double precision as wait, run.start_order),
-    active as (
-        insert into run_active (org, type, run_id) select s.org, s.type, s.id from started s),
-    events as (
-        insert into outbox (event_id, topic, type, key, tenant, subject, payload)
-        select gen_random_uuid(), 'dataflow.runs', 'RunStarted', s.id::text, s.org, s.dataflow_id::text,
-               jsonb_build_object('runId', s.id, 'dataflowId', s.dataflow_id, 'dataflowVersion', s.dataflow_version,
-                                  'type', s.type, 'status', 'RUNNING', 'error', null)
-        from started s order by s.start_order)
-    select array_agg(s.id order by s.start_order), array_agg(s.org order by s.start_order),
-           array_agg(s.dataflow_id order by s.start_order), array_agg(s.dataflow_version order by s.start_order),
-           array_agg(s.type order by s.start_order), array_agg(s.fencing_token order by s.start_order),
-           array_agg(s.wait order by s.start_order)
-    into ids, orgs, dataflow_ids, versions, types, tokens, waits
-    from started s;
 end;
 $$;

@@ -6,10 +6,12 @@
 --
 -- Now an enqueue writes the `f:` row only when the dataflow has another active (QUEUED or RUNNING) run. The run
 -- enqueued without one is recorded here as the dataflow's solo run. Invariant: every active run of a dataflow has an
--- `f:` row, except at most its solo run. Enqueues of one dataflow serialize on its row (FOR NO KEY UPDATE) and keep it:
---   * the solo run is still active → it gets its `f:` row now, with its own seq (share-locking its run row, so a
---     cancel or a finish of it waits for this enqueue, or this enqueue sees it finished and gives it none), the new
---     run gets one too, and the dataflow has no solo run;
+-- `f:` row, except at most its solo run. Enqueues of one dataflow serialize on its row (FOR NO KEY UPDATE, held to
+-- commit), and keep the invariant under the queue lock:
+--   * the solo run is still active → it gets its `f:` row now, with its own seq (no reaping step runs under the queue
+--     lock; a cancel or an expiry share-locks the dataflow row first, see R__finish_run.sql, so it either finished the
+--     run before this enqueue looked or deletes the new row with the run's others after it), the new run gets one
+--     too, and the dataflow has no solo run;
 --   * otherwise every active run has an `f:` row: if any `f:` row exists, the new run gets one; if none does, the
 --     dataflow has no active run and the new run becomes the solo run, without one.
 -- Rules 2 and FIFO per dataflow read the same `f:` queue as before: a run added to it late carries its own (lower) seq,

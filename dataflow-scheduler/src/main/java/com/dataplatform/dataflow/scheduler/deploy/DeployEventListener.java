@@ -70,9 +70,9 @@ public class DeployEventListener {
                 return List.<UUID>of();
             }
             List<UUID> flows = readers.dataflowsReading(org, change.app());
-            for (UUID flow : flows) {
-                queue.enqueue(org, flow, idempotencyKey(event.id(), flow));
-            }
+            // one call: the dataflows are locked in id order before the queue lock is taken (RunQueue.enqueueAll)
+            queue.enqueueAll(org, flows.stream()
+                    .map(flow -> new RunQueue.Request(flow, idempotencyKey(event.id(), flow))).toList());
             return flows;
         });
         if (!enqueued.isEmpty()) {

@@ -54,7 +54,7 @@ public class LeaseKeeper {
             List<UUID> expired = jdbc.sql("""
                     select r.id from run_active a join run r on r.id = a.run_id
                     where r.status = 'RUNNING' and r.lease_until < clock_timestamp()
-                    order by r.lease_until limit :limit for update of r skip locked""")
+                    order by r.lease_until limit :limit for no key update of r skip locked""")
                     .param("limit", limit).query(UUID.class).list();
             int count = 0;
             for (UUID id : expired) {

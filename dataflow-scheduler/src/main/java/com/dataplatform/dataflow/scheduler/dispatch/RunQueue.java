@@ -22,7 +22,24 @@ public class RunQueue {
     public record Enqueued(UUID id, RunStatus status, int dataflowVersion, boolean created) {
     }
 
-    private record Pinned(String type, int version, String[] reads, String[] writes, UUID soloRun) {
+    /** One run to enqueue: the dataflow, and the caller's idempotency key (or null). */
+    public record Request(UUID dataflowId, String idempotencyKey) {
+    }
+
+    private record Pinned(String type, int version, String[] reads, String[] writes) {
+    }
+
+    /** An enqueue's view of a dataflow (V14): its pinned version and its solo run (the one without an f: row). */
+    private static final class FlowQueue {
+        final Pinned pinned;
+        final UUID soloBefore;
+        UUID solo;
+
+        FlowQueue(Pinned pinned, UUID solo) {
+            this.pinned = pinned;
+            this.soloBefore = solo;
+            this.solo = solo;
+        }
     }
 
     private final JdbcClient jdbc;
@@ -38,84 +55,133 @@ public class RunQueue {
     }
 
     public Enqueued enqueue(String org, UUID dataflowId, String idempotencyKey) {
-        if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 200)) {
-            throw ApiException.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
-        }
-        return tx.execute(s -> {
-            if (idempotencyKey != null) {
-                Optional<Enqueued> existing = existing(org, dataflowId, idempotencyKey);
-                if (existing.isPresent()) {
-                    return existing.get();
-                }
-            }
-            // the dataflow's row lock serializes its enqueues (they keep its solo run, V14)
-            Pinned p = jdbc.sql("""
-                    select v.type, v.version, v.reads, v.writes, f.solo_run from dataflow f
-                    join dataflow_version v on v.dataflow_id = f.id and v.version = f.current_version
-                    where f.id = :id and f.org = :org for no key update of f""")
-                    .param("id", dataflowId).param("org", org)
-                    .query((rs, i) -> new Pinned(rs.getString(1), rs.getInt(2), (String[]) rs.getArray(3).getArray(),
-                            (String[]) rs.getArray(4).getArray(), rs.getObject(5, UUID.class)))
-                    .optional().orElseThrow(() -> ApiException.notFound("dataflow", dataflowId));
-            DispatchLocks.lockQueueShared(jdbc);
-            UUID id = UUID.randomUUID();
-            Long seq = jdbc.sql("""
-                    insert into run (id, seq, org, dataflow_id, dataflow_version, type, status, idempotency_key)
-                    values (:id, nextval('run_seq'), :org, :df, :v, :type, 'QUEUED', :key)
-                    on conflict (org, dataflow_id, idempotency_key) where idempotency_key is not null do nothing
-                    returning seq""")
-                    .param("id", id).param("org", org).param("df", dataflowId).param("v", p.version())
-                    .param("type", p.type()).param("key", idempotencyKey).query(Long.class).optional().orElse(null);
-            if (seq == null) {
-                return existing(org, dataflowId, idempotencyKey).orElseThrow();
-            }
-            boolean queued = dataflowQueue(dataflowId, p.soloRun(), id);
-            Map<String, String> locks = Resources.of(org, dataflowId, new HashSet<>(Arrays.asList(p.reads())),
-                    new HashSet<>(Arrays.asList(p.writes())), queued);
-            jdbc.sql("""
-                    insert into run_lock (run_id, resource, mode, seq)
-                    select :id, r, m, :seq from unnest(cast(:resources as text[]), cast(:modes as text[])) as x(r, m)""")
-                    .param("id", id).param("seq", seq).param("resources", locks.keySet().toArray(String[]::new))
-                    .param("modes", locks.values().toArray(String[]::new)).update();
-            jdbc.sql("insert into run_type (org, type) values (:org, :type) on conflict do nothing")
-                    .param("org", org).param("type", p.type()).update();
-            outbox.appendAll(List.of(new RunEvent(id, dataflowId, p.version(), p.type(), RunStatus.QUEUED, null)
-                    .entry(org)));
-            return new Enqueued(id, RunStatus.QUEUED, p.version(), true);
-        });
+        return enqueueAll(org, List.of(new Request(dataflowId, idempotencyKey))).get(0);
     }
 
     /**
-     * Whether the new run takes rule 2's {@code f:} lock row: only when its dataflow has another active run (V14).
-     * Called with the dataflow's row locked and the queue lock held. If the dataflow's solo run (the one active run
-     * enqueued without an {@code f:} row) is still active, it gets its row now, with its own seq — its run row is
-     * share-locked first, so a concurrent cancel or finish of it either waits for this transaction (and then releases
-     * the new row too) or has committed (and it is no longer active). Otherwise every active run has an {@code f:} row,
-     * so any row on the resource means the new run must queue behind it, and none means the new run is alone.
+     * Enqueues runs, in the caller's transaction if there is one, each pinned to its dataflow's current version; the
+     * results in request order. First the dataflows' rows, locked in id order (FOR NO KEY UPDATE, until commit: the
+     * enqueues of a dataflow serialize on it, and a cancel or expiry of one of its runs share-locks it first — see
+     * R__finish_run.sql), each one's current version read after its lock; then the queue lock (shared) and the runs,
+     * their lock sets and RunQueued events. Nothing waits on a run's row, so an enqueue holding the queue lock never
+     * waits for a worker's register (which holds its run's row) and never holds up a dispatch step.
      */
-    private boolean dataflowQueue(UUID dataflowId, UUID soloRun, UUID newRun) {
-        String resource = Resources.dataflow(dataflowId);
+    public List<Enqueued> enqueueAll(String org, List<Request> requests) {
+        for (Request r : requests) {
+            String key = r.idempotencyKey();
+            if (key != null && (key.isEmpty() || key.length() > 200)) {
+                throw ApiException.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
+            }
+        }
+        return tx.execute(s -> {
+            Enqueued[] out = new Enqueued[requests.size()];
+            java.util.TreeMap<UUID, FlowQueue> flows = new java.util.TreeMap<>();
+            for (int i = 0; i < requests.size(); i++) {
+                Request r = requests.get(i);
+                if (r.idempotencyKey() != null) {
+                    Optional<Enqueued> existing = existing(org, r.dataflowId(), r.idempotencyKey());
+                    if (existing.isPresent()) {
+                        out[i] = existing.get();
+                        continue;
+                    }
+                }
+                flows.put(r.dataflowId(), null);
+            }
+            for (UUID dataflowId : flows.keySet()) { // phase 1, in id order
+                flows.put(dataflowId, lockFlow(org, dataflowId));
+            }
+            if (flows.isEmpty()) {
+                return List.of(out);
+            }
+            DispatchLocks.lockQueueShared(jdbc); // phase 2
+            for (int i = 0; i < requests.size(); i++) {
+                if (out[i] == null) {
+                    Request r = requests.get(i);
+                    out[i] = insert(org, r, flows.get(r.dataflowId()));
+                }
+            }
+            flows.forEach((dataflowId, q) -> {
+                if (!java.util.Objects.equals(q.solo, q.soloBefore)) {
+                    jdbc.sql("update dataflow set solo_run = :solo where id = :id").param("solo", q.solo)
+                            .param("id", dataflowId).update();
+                }
+            });
+            return List.of(out);
+        });
+    }
+
+    /** Phase 1 for one dataflow: its row locked, its current version and its solo run. */
+    private FlowQueue lockFlow(String org, UUID dataflowId) {
+        UUID[] solo = new UUID[1];
+        boolean found = jdbc.sql("select solo_run from dataflow where id = :id and org = :org for no key update")
+                .param("id", dataflowId).param("org", org)
+                .query(rs -> {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    solo[0] = rs.getObject(1, UUID.class);
+                    return true;
+                });
+        if (!found) {
+            throw ApiException.notFound("dataflow", dataflowId);
+        }
+        // a statement of its own after the lock: it sees the version an update committed while we waited for it
+        Pinned p = jdbc.sql("""
+                select v.type, v.version, v.reads, v.writes from dataflow f
+                join dataflow_version v on v.dataflow_id = f.id and v.version = f.current_version
+                where f.id = :id""")
+                .param("id", dataflowId)
+                .query((rs, i) -> new Pinned(rs.getString(1), rs.getInt(2), (String[]) rs.getArray(3).getArray(),
+                        (String[]) rs.getArray(4).getArray()))
+                .single();
+        return new FlowQueue(p, solo[0]);
+    }
+
+    /** Phase 2 for one request: the run, its lock set (rule 2's row only behind another active run) and its event. */
+    private Enqueued insert(String org, Request r, FlowQueue q) {
+        Pinned p = q.pinned;
+        UUID id = UUID.randomUUID();
+        Long seq = jdbc.sql("""
+                insert into run (id, seq, org, dataflow_id, dataflow_version, type, status, idempotency_key)
+                values (:id, nextval('run_seq'), :org, :df, :v, :type, 'QUEUED', :key)
+                on conflict (org, dataflow_id, idempotency_key) where idempotency_key is not null do nothing
+                returning seq""")
+                .param("id", id).param("org", org).param("df", r.dataflowId()).param("v", p.version())
+                .param("type", p.type()).param("key", r.idempotencyKey()).query(Long.class).optional().orElse(null);
+        if (seq == null) {
+            return existing(org, r.dataflowId(), r.idempotencyKey()).orElseThrow();
+        }
+        String resource = Resources.dataflow(r.dataflowId());
         boolean queued = false;
-        if (soloRun != null) {
+        if (q.solo != null) {
+            // The solo run, if still active, gets its row now, with its own seq: ahead of this run, behind nothing.
+            // Under the queue lock no reaping step runs meanwhile; a worker's finish after this check leaves its
+            // run_active row for the next step to reap (with this row); a cancel or expiry waits for our dataflow lock.
             queued = jdbc.sql("""
-                    with solo as (
-                        select id, seq from run where id = :solo and status in ('QUEUED', 'RUNNING') for share)
                     insert into run_lock (run_id, resource, mode, seq)
-                    select id, :resource, 'X', seq from solo
+                    select id, :resource, 'X', seq from run where id = :solo and status in ('QUEUED', 'RUNNING')
                     on conflict do nothing
                     returning run_id""")
-                    .param("solo", soloRun).param("resource", resource).query(UUID.class).optional().isPresent();
+                    .param("solo", q.solo).param("resource", resource).query(UUID.class).optional().isPresent();
         }
         if (!queued) {
+            // every active run but the solo one has a row: any row means this run queues behind it
             queued = jdbc.sql("select exists (select 1 from run_lock where resource = :resource)")
                     .param("resource", resource).query(Boolean.class).single();
         }
-        UUID solo = queued ? null : newRun;
-        if (!java.util.Objects.equals(solo, soloRun)) {
-            jdbc.sql("update dataflow set solo_run = :solo where id = :id").param("solo", solo).param("id", dataflowId)
-                    .update();
-        }
-        return queued;
+        q.solo = queued ? null : id;
+        Map<String, String> locks = Resources.of(org, r.dataflowId(), new HashSet<>(Arrays.asList(p.reads())),
+                new HashSet<>(Arrays.asList(p.writes())), queued);
+        jdbc.sql("""
+                insert into run_lock (run_id, resource, mode, seq)
+                select :id, r, m, :seq from unnest(cast(:resources as text[]), cast(:modes as text[])) as x(r, m)""")
+                .param("id", id).param("seq", seq).param("resources", locks.keySet().toArray(String[]::new))
+                .param("modes", locks.values().toArray(String[]::new)).update();
+        jdbc.sql("insert into run_type (org, type) values (:org, :type) on conflict do nothing")
+                .param("org", org).param("type", p.type()).update();
+        outbox.appendAll(List.of(new RunEvent(id, r.dataflowId(), p.version(), p.type(), RunStatus.QUEUED, null)
+                .entry(org)));
+        return new Enqueued(id, RunStatus.QUEUED, p.version(), true);
     }
 
     private Optional<Enqueued> existing(String org, UUID dataflowId, String key) {

@@ -97,11 +97,14 @@ public class RunExecutor {
         }
     }
 
-    /** Locks the run row and checks that this worker still holds the lease, on the database clock. */
+    /**
+     * Locks the run row and checks that this worker still holds the lease, on the database clock. FOR NO KEY UPDATE:
+     * it blocks the run's finish, cancel and expiry like FOR UPDATE, but not an enqueue's foreign-key check on it (V14).
+     */
     private void checkLease(ClaimedRun run) {
         boolean held = jdbc.sql("""
                 select id from run where id = :id and fencing_token = :token and status = 'RUNNING'
-                and lease_until > clock_timestamp() for update""")
+                and lease_until > clock_timestamp() for no key update""")
                 .param("id", run.id()).param("token", run.fencingToken()).query(java.util.UUID.class).optional()
                 .isPresent();
         if (!held) {

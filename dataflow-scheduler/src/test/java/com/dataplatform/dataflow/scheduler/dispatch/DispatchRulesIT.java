@@ -181,6 +181,133 @@ class DispatchRulesIT extends DispatchTestBase {
         assertThat(started(d)).containsExactly(after);
     }
 
+    @Test
+    void an_enqueue_that_waits_for_a_dataflow_update_pins_the_version_that_update_committed() throws Exception {
+        String org = newOrg();
+        UUID flow = dataflow(org, "etl", arr("a"), arr("out"));
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            // an update of the dataflow (what PUT /api/dataflows/{id} does), committed while an enqueue waits for it
+            java.util.concurrent.Future<?> update = threads.submit(() -> tx.executeWithoutResult(s -> {
+                jdbc.sql("select current_version from dataflow where id = :id for update").param("id", flow)
+                        .query(Integer.class).single();
+                jdbc.sql("""
+                        insert into dataflow_version (dataflow_id, version, type, definition, reads, writes)
+                        select dataflow_id, 2, type, definition, reads, writes from dataflow_version
+                        where dataflow_id = :id and version = 1""").param("id", flow).update();
+                jdbc.sql("update dataflow set current_version = 2 where id = :id").param("id", flow).update();
+                locked.countDown();
+                await(release);
+            }));
+            await(locked);
+            java.util.concurrent.Future<RunQueue.Enqueued> enqueue = threads.submit(() -> queue.enqueue(org, flow, null));
+            awaitLockWaiter("from dataflow");
+            release.countDown();
+            update.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            RunQueue.Enqueued run = enqueue.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(run.dataflowVersion()).isEqualTo(2);
+            queue.cancel(org, run.id()); // the dispatcher of the next test starts every queued run it finds
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void an_enqueue_behind_a_registering_solo_run_waits_for_nothing_and_holds_up_no_dispatch_step() throws Exception {
+        String org = newOrg();
+        Dispatcher d = dispatcher("rules8", Duration.ofSeconds(30), 100, 1000);
+        UUID flow = dataflow(org, "etl", arr("a"), arr("out"));
+        UUID first = queue.enqueue(org, flow, null).id();
+        assertThat(started(d)).containsExactly(first);
+        UUID other = queue.enqueue(org, dataflow(org, "etl", arr("b"), arr("out2")), null).id();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            // the first run's worker registering its output holds the run's row (RunExecutor's lease check), for as
+            // long as its table swap takes
+            java.util.concurrent.Future<?> register = threads.submit(() -> tx.executeWithoutResult(s -> {
+                jdbc.sql("select id from run where id = :id for no key update").param("id", first)
+                        .query(UUID.class).single();
+                locked.countDown();
+                await(release);
+            }));
+            await(locked);
+            // a second run of the dataflow is enqueued behind it meanwhile, and a dispatch step runs
+            UUID second = threads.submit(() -> queue.enqueue(org, flow, null))
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS).id();
+            assertThat(threads.submit(() -> started(d)).get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .containsExactly(other);
+            assertThat(flowRows(flow)).containsExactly(first, second);
+            release.countDown();
+            register.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            finishRunning(org, first);
+            assertThat(started(d)).containsExactly(second);
+            finishRunning(org, second);
+            finishRunning(org, other);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_cancel_of_the_solo_run_waits_for_an_enqueue_of_its_dataflow_and_releases_the_late_row_too()
+            throws Exception {
+        String org = newOrg();
+        Dispatcher d = dispatcher("rules9", Duration.ofSeconds(30), 100, 1000);
+        UUID holder = queue.enqueue(org, dataflow(org, "etl", arr(), arr("a")), null).id();
+        assertThat(started(d)).containsExactly(holder);
+        UUID flow = dataflow(org, "etl", arr("a"), arr("out"));
+        UUID solo = queue.enqueue(org, flow, null).id(); // queued behind the holder, alone: no f: row
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.CountDownLatch enqueued = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            // an enqueue of a second run, held open after its work (a deploy event enqueues several in one transaction)
+            java.util.concurrent.Future<UUID> second = threads.submit(() -> tx.execute(s -> {
+                UUID id = queue.enqueue(org, flow, null).id();
+                enqueued.countDown();
+                await(release);
+                return id;
+            }));
+            await(enqueued);
+            // the cancel waits for that transaction; when it commits, the cancel also deletes the solo run's late row
+            java.util.concurrent.Future<RunStatus> cancel = threads.submit(() -> queue.cancel(org, solo));
+            awaitLockWaiter("finish_run");
+            release.countDown();
+            UUID secondId = second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(cancel.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(RunStatus.CANCELLED);
+            assertThat(flowRows(flow)).containsExactly(secondId);
+            finishRunning(org, holder);
+            assertThat(started(d)).containsExactly(secondId);
+            finishRunning(org, secondId);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Until a backend running a statement containing {@code fragment} waits for a heavyweight lock. */
+    private void awaitLockWaiter(String fragment) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> jdbc.sql("""
+                        select count(*) from pg_stat_activity
+                        where wait_event_type = 'Lock' and strpos(query, :fragment) > 0""")
+                        .param("fragment", fragment).query(Integer.class).single() > 0);
+    }
+
     /** The runs holding the dataflow's own lock row, in queue order. */
     private List<UUID> flowRows(UUID flow) {
         return jdbc.sql("select run_id from run_lock where resource = :r order by seq")
