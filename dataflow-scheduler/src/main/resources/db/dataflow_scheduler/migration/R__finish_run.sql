@@ -2,10 +2,12 @@
 -- expiry (no token) share-locks the run's dataflow row before it changes anything, so it serializes with an enqueue of
 -- that dataflow (which holds the row FOR NO KEY UPDATE from its start to its commit, V14): an enqueue that gave this
 -- run its late `f:` row has committed before the release below deletes the run's lock rows (a later statement, so a
--- fresh snapshot, which sees that row), and an enqueue after it sees the run finished. Taken before the run row, so a
--- cancel never holds a queued run's row while it waits (a dispatch step starting that run would wait for it, and the
--- enqueue holding the dataflow row for the queue lock the step holds). The lease holder's finish takes no such lock:
--- its release is the reaping step's, under the queue lock, which no enqueue holds while it adds a late row.
+-- fresh snapshot, which sees that row), and an enqueue after it sees the run finished. A cancel takes it before the
+-- run's row, so it never holds a queued run's row while it waits (a dispatch step starting that run would wait for
+-- it, and the enqueue holding the dataflow row for the queue lock the step holds). An expiry already holds its run's
+-- row (FOR NO KEY UPDATE, LeaseKeeper) — a RUNNING run, which no step locks — one run per transaction, so it never
+-- holds two dataflow rows. The lease holder's finish takes no such lock: its release is the reaping step's, under
+-- the queue lock, which no enqueue holds while it adds a late row.
 
 create or replace function finish_run(p_id uuid, p_token bigint, p_status text, p_error text, p_topic text,
                                       p_event_type text)

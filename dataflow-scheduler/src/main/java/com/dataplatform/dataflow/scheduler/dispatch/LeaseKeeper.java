@@ -48,22 +48,27 @@ public class LeaseKeeper {
         return lost;
     }
 
-    /** Fails runs whose lease expired; returns how many this call failed. */
+    /**
+     * Fails runs whose lease expired; returns how many this call failed. Each in a transaction of its own: a run's
+     * finish share-locks its dataflow's row (R__finish_run.sql) until commit, and holding several such rows in lease
+     * order while an enqueue locks several dataflows in id order could deadlock the two.
+     */
     public int expire(int limit) {
-        Integer n = tx.execute(s -> {
-            List<UUID> expired = jdbc.sql("""
-                    select r.id from run_active a join run r on r.id = a.run_id
-                    where r.status = 'RUNNING' and r.lease_until < clock_timestamp()
-                    order by r.lease_until limit :limit for no key update of r skip locked""")
-                    .param("limit", limit).query(UUID.class).list();
-            int count = 0;
-            for (UUID id : expired) {
-                if (finisher.finish(id, null, RunStatus.FAILED, "lease expired: the worker stopped heartbeating")) {
-                    count++;
-                }
+        List<UUID> expired = jdbc.sql("""
+                select r.id from run_active a join run r on r.id = a.run_id
+                where r.status = 'RUNNING' and r.lease_until < clock_timestamp()
+                order by r.lease_until limit :limit""")
+                .param("limit", limit).query(UUID.class).list();
+        int count = 0;
+        for (UUID id : expired) {
+            Boolean failed = tx.execute(s -> jdbc.sql("""
+                    select id from run where id = :id and status = 'RUNNING' and lease_until < clock_timestamp()
+                    for no key update skip locked""").param("id", id).query(UUID.class).optional().isPresent()
+                    && finisher.finish(id, null, RunStatus.FAILED, "lease expired: the worker stopped heartbeating"));
+            if (Boolean.TRUE.equals(failed)) {
+                count++;
             }
-            return count;
-        });
-        return n == null ? 0 : n;
+        }
+        return count;
     }
 }

@@ -60,10 +60,10 @@ public class RunQueue {
 
     /**
      * Enqueues runs, in the caller's transaction if there is one, each pinned to its dataflow's current version; the
-     * results in request order. First the dataflows' rows, locked in id order (FOR NO KEY UPDATE, until commit: the
-     * enqueues of a dataflow serialize on it, and a cancel or expiry of one of its runs share-locks it first — see
-     * R__finish_run.sql), each one's current version read after its lock; then the queue lock (shared) and the runs,
-     * their lock sets and RunQueued events. Nothing waits on a run's row, so an enqueue holding the queue lock never
+     * results in request order. First the dataflows' rows, locked in id order ({@link UUID#compareTo}, not
+     * PostgreSQL's uuid order; FOR NO KEY UPDATE, until commit: the enqueues of a dataflow serialize on it, and a
+     * cancel or expiry of one of its runs share-locks it — see R__finish_run.sql), each one's current version read
+     * after its lock; then the queue lock (shared), the run types, and the runs, their lock sets and RunQueued events. Nothing waits on a run's row, so an enqueue holding the queue lock never
      * waits for a worker's register (which holds its run's row) and never holds up a dispatch step.
      */
     public List<Enqueued> enqueueAll(String org, List<Request> requests) {
@@ -94,6 +94,13 @@ public class RunQueue {
                 return List.of(out);
             }
             DispatchLocks.lockQueueShared(jdbc); // phase 2
+            // the run types first, sorted, in one statement: two enqueues adding the same new types cannot wait for
+            // each other's uncommitted rows in opposite orders
+            jdbc.sql("""
+                    insert into run_type (org, type)
+                    select :org, t from unnest(cast(:types as text[])) as t order by t on conflict do nothing""")
+                    .param("org", org).param("types", flows.values().stream().map(q -> q.pinned.type()).distinct()
+                            .sorted().toArray(String[]::new)).update();
             for (int i = 0; i < requests.size(); i++) {
                 if (out[i] == null) {
                     Request r = requests.get(i);
@@ -177,8 +184,6 @@ public class RunQueue {
                 select :id, r, m, :seq from unnest(cast(:resources as text[]), cast(:modes as text[])) as x(r, m)""")
                 .param("id", id).param("seq", seq).param("resources", locks.keySet().toArray(String[]::new))
                 .param("modes", locks.values().toArray(String[]::new)).update();
-        jdbc.sql("insert into run_type (org, type) values (:org, :type) on conflict do nothing")
-                .param("org", org).param("type", p.type()).update();
         outbox.appendAll(List.of(new RunEvent(id, r.dataflowId(), p.version(), p.type(), RunStatus.QUEUED, null)
                 .entry(org)));
         return new Enqueued(id, RunStatus.QUEUED, p.version(), true);

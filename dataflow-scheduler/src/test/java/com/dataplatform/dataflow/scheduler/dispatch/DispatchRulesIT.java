@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -12,6 +13,9 @@ class DispatchRulesIT extends DispatchTestBase {
 
     @Autowired
     RunReader reader;
+
+    @Autowired
+    LeaseKeeper leases;
 
     private List<UUID> started(Dispatcher d) {
         return d.step().runs().stream().map(ClaimedRun::id).toList();
@@ -291,6 +295,45 @@ class DispatchRulesIT extends DispatchTestBase {
         }
     }
 
+    @Test
+    void an_expiry_of_the_solo_run_waits_for_an_enqueue_of_its_dataflow_and_releases_the_late_row_too()
+            throws Exception {
+        String org = newOrg();
+        Dispatcher shortLease = dispatcher("rules10", Duration.ofMillis(300), 100, 1000);
+        UUID flow = dataflow(org, "etl", arr("a"), arr("out"));
+        UUID solo = queue.enqueue(org, flow, null).id();
+        assertThat(shortLease.step().runs()).extracting(ClaimedRun::id).containsExactly(solo);
+        // its worker died: no heartbeat
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
+                "select lease_until < clock_timestamp() from run where id = :id").param("id", solo)
+                .query(Boolean.class).single());
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.CountDownLatch enqueued = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            java.util.concurrent.Future<UUID> second = threads.submit(() -> tx.execute(s -> {
+                UUID id = queue.enqueue(org, flow, null).id(); // the expired solo run gets its late row
+                enqueued.countDown();
+                await(release);
+                return id;
+            }));
+            await(enqueued);
+            java.util.concurrent.Future<Integer> expiry = threads.submit(() -> leases.expire(100));
+            awaitLockWaiter("finish_run");
+            release.countDown();
+            UUID secondId = second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(expiry.get(10, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+            assertThat(status(solo)).isEqualTo("FAILED");
+            assertThat(flowRows(flow)).containsExactly(secondId);
+            Dispatcher d = dispatcher("rules10b", Duration.ofSeconds(30), 100, 1000);
+            assertThat(started(d)).containsExactly(secondId);
+            finishRunning(org, secondId);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
     private static void await(java.util.concurrent.CountDownLatch latch) {
         try {
             assertThat(latch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -301,7 +344,7 @@ class DispatchRulesIT extends DispatchTestBase {
 
     /** Until a backend running a statement containing {@code fragment} waits for a heavyweight lock. */
     private void awaitLockWaiter(String fragment) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> jdbc.sql("""
                         select count(*) from pg_stat_activity
                         where wait_event_type = 'Lock' and strpos(query, :fragment) > 0""")
