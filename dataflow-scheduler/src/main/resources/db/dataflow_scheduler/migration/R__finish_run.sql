@@ -2,11 +2,12 @@
 -- expiry (no token) share-locks the run's dataflow row before it changes anything, so it serializes with an enqueue of
 -- that dataflow (which holds the row FOR NO KEY UPDATE from its start to its commit, V14): an enqueue that gave this
 -- run its late `f:` row has committed before the release below deletes the run's lock rows (a later statement, so a
--- fresh snapshot, which sees that row), and an enqueue after it sees the run finished. A cancel takes it before the
--- run's row, so it never holds a queued run's row while it waits (a dispatch step starting that run would wait for
--- it, and the enqueue holding the dataflow row for the queue lock the step holds). An expiry already holds its run's
--- row (FOR NO KEY UPDATE, LeaseKeeper) — a RUNNING run, which no step locks — one run per transaction, so it never
--- holds two dataflow rows. The lease holder's finish takes no such lock: its release is the reaping step's, under
+-- fresh snapshot, which sees that row), and an enqueue after it sees the run finished. For a queued run it is taken
+-- before the run's row, so a cancel never holds a queued run's row while it waits (a dispatch step starting that run
+-- would wait for it, and the enqueue holding the dataflow row for the queue lock the step holds); for a running run
+-- after it (no step locks a running run's row), so a cancel waiting for the worker's register (which holds the run's
+-- row) does not hold up the dataflow's enqueues. An expiry holds its run's row already (FOR NO KEY UPDATE,
+-- LeaseKeeper), one run per transaction, so it never holds two dataflow rows. The lease holder's finish takes no such lock: its release is the reaping step's, under
 -- the queue lock, which no enqueue holds while it adds a late row.
 
 create or replace function finish_run(p_id uuid, p_token bigint, p_status text, p_error text, p_topic text,
@@ -17,6 +18,8 @@ set enable_seqscan = off
 as $$
 declare
     r record;
+    v_status text;
+    v_df uuid;
 begin
     if p_token is not null then
         -- the lease holder: only the fenced status change; the next dispatch step reaps the run
@@ -25,8 +28,19 @@ begin
         where id = p_id and status = 'RUNNING' and fencing_token = p_token and lease_until > clock_timestamp();
         return found;
     end if;
-    -- Cancel or lease expiry: first the run's dataflow row, shared (see the header), then the run's row.
-    perform 1 from dataflow f where f.id = (select run.dataflow_id from run where run.id = p_id) for share of f;
+    -- Cancel or lease expiry: the run's dataflow row, shared (see the header) — after the run's row for a running run
+    -- (a cancel of it may wait for its worker's register, which holds that row: it must not hold the dataflow row
+    -- meanwhile, or the dataflow's enqueues would wait for the register too; no step locks a running run's row), before
+    -- it for a queued one (a step starting the run waits for its row, and the step holds the queue lock an enqueue
+    -- holding the dataflow row waits for).
+    select run.status, run.dataflow_id into v_status, v_df from run where run.id = p_id;
+    if not found then
+        return false;
+    end if;
+    if v_status = 'RUNNING' then
+        perform 1 from run where run.id = p_id for no key update;
+    end if;
+    perform 1 from dataflow f where f.id = v_df for share of f;
     -- Conditional; a racing finisher waits for the row lock and re-checks. The statements
     -- after the update each see a fresh snapshot: a start that committed while the update waited is visible.
     update run set status = p_status, finished_at = clock_timestamp(), error = p_error, lease_until = null,

@@ -334,6 +334,45 @@ class DispatchRulesIT extends DispatchTestBase {
         }
     }
 
+    @Test
+    void a_cancel_waiting_for_a_running_runs_register_holds_up_no_enqueue_of_its_dataflow() throws Exception {
+        String org = newOrg();
+        Dispatcher d = dispatcher("rules11", Duration.ofSeconds(30), 100, 1000);
+        UUID flow = dataflow(org, "etl", arr("a"), arr("out"));
+        UUID running = queue.enqueue(org, flow, null).id();
+        assertThat(started(d)).containsExactly(running);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            // the run's worker is registering its output: it holds the run's row (RunExecutor's lease check)
+            java.util.concurrent.Future<?> register = threads.submit(() -> tx.executeWithoutResult(s -> {
+                jdbc.sql("select id from run where id = :id for no key update").param("id", running)
+                        .query(UUID.class).single();
+                locked.countDown();
+                await(release);
+            }));
+            await(locked);
+            java.util.concurrent.Future<RunStatus> cancel = threads.submit(() -> queue.cancel(org, running));
+            awaitLockWaiter("finish_run");
+            // an enqueue of the dataflow meanwhile completes (queued behind the running run)
+            UUID next = threads.submit(() -> queue.enqueue(org, flow, null)).get(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .id();
+            assertThat(flowRows(flow)).containsExactly(running, next);
+            assertThat(cancel).isNotDone();
+            release.countDown();
+            register.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(cancel.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(RunStatus.CANCELLED);
+            // the cancel released the running run's late row with its others: the next run starts
+            assertThat(flowRows(flow)).containsExactly(next);
+            assertThat(started(d)).containsExactly(next);
+            finishRunning(org, next);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
     private static void await(java.util.concurrent.CountDownLatch latch) {
         try {
             assertThat(latch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
