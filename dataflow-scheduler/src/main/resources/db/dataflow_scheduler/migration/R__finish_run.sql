@@ -1,5 +1,5 @@
 -- finish_run, kept as a repeatable migration (see R__dispatch_step.sql). Change against V13's body: a cancel or an
--- expiry (no token) share-locks the run's dataflow row before it changes anything, so it serializes with an enqueue of
+-- expiry (no token) share-locks the run's dataflow row before it finishes the run, so it serializes with an enqueue of
 -- that dataflow (which holds the row FOR NO KEY UPDATE from its start to its commit, V14): an enqueue that gave this
 -- run its late `f:` row has committed before the release below deletes the run's lock rows (a later statement, so a
 -- fresh snapshot, which sees that row), and an enqueue after it sees the run finished. For a queued run it is taken
@@ -7,8 +7,8 @@
 -- would wait for it, and the enqueue holding the dataflow row for the queue lock the step holds); for a running run
 -- after it (no step locks a running run's row), so a cancel waiting for the worker's register (which holds the run's
 -- row) does not hold up the dataflow's enqueues. An expiry holds its run's row already (FOR NO KEY UPDATE,
--- LeaseKeeper), one run per transaction, so it never holds two dataflow rows. The lease holder's finish takes no such lock: its release is the reaping step's, under
--- the queue lock, which no enqueue holds while it adds a late row.
+-- LeaseKeeper), one run per transaction, so it never holds two dataflow rows. The lease holder's finish takes no such
+-- lock: its release is the reaping step's, under the queue lock, which no enqueue holds while it adds a late row.
 
 create or replace function finish_run(p_id uuid, p_token bigint, p_status text, p_error text, p_topic text,
                                       p_event_type text)

@@ -9,9 +9,9 @@
 -- `f:` row, except at most its solo run. Enqueues of one dataflow serialize on its row (FOR NO KEY UPDATE, held to
 -- commit), and keep the invariant under the queue lock:
 --   * the solo run is still active → it gets its `f:` row now, with its own seq (no reaping step runs under the queue
---     lock; a cancel or an expiry share-locks the dataflow row before it finishes the run, see R__finish_run.sql, so it either finished the
---     run before this enqueue looked or deletes the new row with the run's others after it), the new run gets one
---     too, and the dataflow has no solo run;
+--     lock; a cancel or an expiry share-locks the dataflow row before it finishes the run, see R__finish_run.sql, so
+--     it either finished the run before this enqueue looked or deletes the new row with the run's others after it),
+--     the new run gets one too, and the dataflow has no solo run;
 --   * otherwise every active run has an `f:` row: if any `f:` row exists, the new run gets one; if none does, the
 --     dataflow has no active run and the new run becomes the solo run, without one.
 -- Rules 2 and FIFO per dataflow read the same `f:` queue as before: a run added to it late carries its own (lower) seq,

@@ -6,7 +6,10 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -63,8 +66,9 @@ public class RunQueue {
      * results in request order. First the dataflows' rows, locked in id order ({@link UUID#compareTo}, not
      * PostgreSQL's uuid order; FOR NO KEY UPDATE, until commit: the enqueues of a dataflow serialize on it, and a
      * cancel or expiry of one of its runs share-locks it — see R__finish_run.sql), each one's current version read
-     * after its lock; then the queue lock (shared), the run types, and the runs, their lock sets and RunQueued events. Nothing waits on a run's row, so an enqueue holding the queue lock never
-     * waits for a worker's register (which holds its run's row) and never holds up a dispatch step.
+     * after its lock; then the queue lock (shared), the run types, and the runs, their lock sets and RunQueued
+     * events. Nothing waits on a run's row, so an enqueue holding the queue lock never waits for a worker's register
+     * (which holds its run's row) and never holds up a dispatch step.
      */
     public List<Enqueued> enqueueAll(String org, List<Request> requests) {
         for (Request r : requests) {
@@ -75,19 +79,19 @@ public class RunQueue {
         }
         return tx.execute(s -> {
             Enqueued[] out = new Enqueued[requests.size()];
-            java.util.TreeMap<UUID, FlowQueue> flows = new java.util.TreeMap<>();
+            TreeSet<UUID> toLock = new TreeSet<>();
             for (int i = 0; i < requests.size(); i++) {
                 Request r = requests.get(i);
-                if (r.idempotencyKey() != null) {
-                    Optional<Enqueued> existing = existing(org, r.dataflowId(), r.idempotencyKey());
-                    if (existing.isPresent()) {
-                        out[i] = existing.get();
-                        continue;
-                    }
+                Optional<Enqueued> existing = r.idempotencyKey() == null ? Optional.empty()
+                        : existing(org, r.dataflowId(), r.idempotencyKey());
+                if (existing.isPresent()) {
+                    out[i] = existing.get();
+                } else {
+                    toLock.add(r.dataflowId());
                 }
-                flows.put(r.dataflowId(), null);
             }
-            for (UUID dataflowId : flows.keySet()) { // phase 1, in id order
+            Map<UUID, FlowQueue> flows = new TreeMap<>();
+            for (UUID dataflowId : toLock) { // phase 1, in id order
                 flows.put(dataflowId, lockFlow(org, dataflowId));
             }
             if (flows.isEmpty()) {
@@ -108,7 +112,7 @@ public class RunQueue {
                 }
             }
             flows.forEach((dataflowId, q) -> {
-                if (!java.util.Objects.equals(q.solo, q.soloBefore)) {
+                if (!Objects.equals(q.solo, q.soloBefore)) {
                     jdbc.sql("update dataflow set solo_run = :solo where id = :id").param("solo", q.solo)
                             .param("id", dataflowId).update();
                 }
@@ -119,19 +123,10 @@ public class RunQueue {
 
     /** Phase 1 for one dataflow: its row locked, its current version and its solo run. */
     private FlowQueue lockFlow(String org, UUID dataflowId) {
-        UUID[] solo = new UUID[1];
-        boolean found = jdbc.sql("select solo_run from dataflow where id = :id and org = :org for no key update")
+        Optional<UUID> solo = jdbc.sql("select solo_run from dataflow where id = :id and org = :org for no key update")
                 .param("id", dataflowId).param("org", org)
-                .query(rs -> {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    solo[0] = rs.getObject(1, UUID.class);
-                    return true;
-                });
-        if (!found) {
-            throw ApiException.notFound("dataflow", dataflowId);
-        }
+                .query((rs, i) -> Optional.ofNullable(rs.getObject(1, UUID.class))).optional()
+                .orElseThrow(() -> ApiException.notFound("dataflow", dataflowId));
         // a statement of its own after the lock: it sees the version an update committed while we waited for it
         Pinned p = jdbc.sql("""
                 select v.type, v.version, v.reads, v.writes from dataflow f
@@ -141,7 +136,7 @@ public class RunQueue {
                 .query((rs, i) -> new Pinned(rs.getString(1), rs.getInt(2), (String[]) rs.getArray(3).getArray(),
                         (String[]) rs.getArray(4).getArray()))
                 .single();
-        return new FlowQueue(p, solo[0]);
+        return new FlowQueue(p, solo.orElse(null));
     }
 
     /** Phase 2 for one request: the run, its lock set (rule 2's row only behind another active run) and its event. */

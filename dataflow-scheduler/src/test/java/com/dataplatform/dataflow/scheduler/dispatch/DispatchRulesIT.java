@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -16,6 +23,14 @@ class DispatchRulesIT extends DispatchTestBase {
 
     @Autowired
     LeaseKeeper leases;
+
+    /** Threads of the tests that race transactions. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
 
     private List<UUID> started(Dispatcher d) {
         return d.step().runs().stream().map(ClaimedRun::id).toList();
@@ -189,33 +204,22 @@ class DispatchRulesIT extends DispatchTestBase {
     void an_enqueue_that_waits_for_a_dataflow_update_pins_the_version_that_update_committed() throws Exception {
         String org = newOrg();
         UUID flow = dataflow(org, "etl", arr("a"), arr("out"));
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
-        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        try {
-            // an update of the dataflow (what PUT /api/dataflows/{id} does), committed while an enqueue waits for it
-            java.util.concurrent.Future<?> update = threads.submit(() -> tx.executeWithoutResult(s -> {
-                jdbc.sql("select current_version from dataflow where id = :id for update").param("id", flow)
-                        .query(Integer.class).single();
-                jdbc.sql("""
-                        insert into dataflow_version (dataflow_id, version, type, definition, reads, writes)
-                        select dataflow_id, 2, type, definition, reads, writes from dataflow_version
-                        where dataflow_id = :id and version = 1""").param("id", flow).update();
-                jdbc.sql("update dataflow set current_version = 2 where id = :id").param("id", flow).update();
-                locked.countDown();
-                await(release);
-            }));
-            await(locked);
-            java.util.concurrent.Future<RunQueue.Enqueued> enqueue = threads.submit(() -> queue.enqueue(org, flow, null));
+        // an update of the dataflow (what PUT /api/dataflows/{id} does), committed while an enqueue waits for it
+        try (Held<Integer> update = new Held<>(() -> {
+            jdbc.sql("select current_version from dataflow where id = :id for update").param("id", flow)
+                    .query(Integer.class).single();
+            jdbc.sql("""
+                    insert into dataflow_version (dataflow_id, version, type, definition, reads, writes)
+                    select dataflow_id, 2, type, definition, reads, writes from dataflow_version
+                    where dataflow_id = :id and version = 1""").param("id", flow).update();
+            return jdbc.sql("update dataflow set current_version = 2 where id = :id").param("id", flow).update();
+        })) {
+            Future<RunQueue.Enqueued> enqueue = threads.submit(() -> queue.enqueue(org, flow, null));
             awaitLockWaiter("from dataflow");
-            release.countDown();
-            update.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            RunQueue.Enqueued run = enqueue.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            update.release();
+            RunQueue.Enqueued run = enqueue.get(10, TimeUnit.SECONDS);
             assertThat(run.dataflowVersion()).isEqualTo(2);
             queue.cancel(org, run.id()); // the dispatcher of the next test starts every queued run it finds
-        } finally {
-            release.countDown();
-            threads.shutdownNow();
         }
     }
 
@@ -227,34 +231,18 @@ class DispatchRulesIT extends DispatchTestBase {
         UUID first = queue.enqueue(org, flow, null).id();
         assertThat(started(d)).containsExactly(first);
         UUID other = queue.enqueue(org, dataflow(org, "etl", arr("b"), arr("out2")), null).id();
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
-        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        try {
-            // the first run's worker registering its output holds the run's row (RunExecutor's lease check), for as
-            // long as its table swap takes
-            java.util.concurrent.Future<?> register = threads.submit(() -> tx.executeWithoutResult(s -> {
-                jdbc.sql("select id from run where id = :id for no key update").param("id", first)
-                        .query(UUID.class).single();
-                locked.countDown();
-                await(release);
-            }));
-            await(locked);
+        // the first run's worker registering its output holds the run's row (RunExecutor's lease check), for as
+        // long as its table swap takes
+        try (Held<UUID> register = holdRunRow(first)) {
             // a second run of the dataflow is enqueued behind it meanwhile, and a dispatch step runs
-            UUID second = threads.submit(() -> queue.enqueue(org, flow, null))
-                    .get(10, java.util.concurrent.TimeUnit.SECONDS).id();
-            assertThat(threads.submit(() -> started(d)).get(10, java.util.concurrent.TimeUnit.SECONDS))
-                    .containsExactly(other);
+            UUID second = threads.submit(() -> queue.enqueue(org, flow, null)).get(10, TimeUnit.SECONDS).id();
+            assertThat(threads.submit(() -> started(d)).get(10, TimeUnit.SECONDS)).containsExactly(other);
             assertThat(flowRows(flow)).containsExactly(first, second);
-            release.countDown();
-            register.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            register.release();
             finishRunning(org, first);
             assertThat(started(d)).containsExactly(second);
             finishRunning(org, second);
             finishRunning(org, other);
-        } finally {
-            release.countDown();
-            threads.shutdownNow();
         }
     }
 
@@ -267,31 +255,17 @@ class DispatchRulesIT extends DispatchTestBase {
         assertThat(started(d)).containsExactly(holder);
         UUID flow = dataflow(org, "etl", arr("a"), arr("out"));
         UUID solo = queue.enqueue(org, flow, null).id(); // queued behind the holder, alone: no f: row
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
-        java.util.concurrent.CountDownLatch enqueued = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        try {
-            // an enqueue of a second run, held open after its work (a deploy event enqueues several in one transaction)
-            java.util.concurrent.Future<UUID> second = threads.submit(() -> tx.execute(s -> {
-                UUID id = queue.enqueue(org, flow, null).id();
-                enqueued.countDown();
-                await(release);
-                return id;
-            }));
-            await(enqueued);
+        // an enqueue of a second run, held open after its work (a deploy event enqueues several in one transaction)
+        try (Held<UUID> second = new Held<>(() -> queue.enqueue(org, flow, null).id())) {
             // the cancel waits for that transaction; when it commits, the cancel also deletes the solo run's late row
-            java.util.concurrent.Future<RunStatus> cancel = threads.submit(() -> queue.cancel(org, solo));
+            Future<RunStatus> cancel = threads.submit(() -> queue.cancel(org, solo));
             awaitLockWaiter("finish_run");
-            release.countDown();
-            UUID secondId = second.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(cancel.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(RunStatus.CANCELLED);
+            UUID secondId = second.release();
+            assertThat(cancel.get(10, TimeUnit.SECONDS)).isEqualTo(RunStatus.CANCELLED);
             assertThat(flowRows(flow)).containsExactly(secondId);
             finishRunning(org, holder);
             assertThat(started(d)).containsExactly(secondId);
             finishRunning(org, secondId);
-        } finally {
-            release.countDown();
-            threads.shutdownNow();
         }
     }
 
@@ -307,30 +281,17 @@ class DispatchRulesIT extends DispatchTestBase {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
                 "select lease_until < clock_timestamp() from run where id = :id").param("id", solo)
                 .query(Boolean.class).single());
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
-        java.util.concurrent.CountDownLatch enqueued = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        try {
-            java.util.concurrent.Future<UUID> second = threads.submit(() -> tx.execute(s -> {
-                UUID id = queue.enqueue(org, flow, null).id(); // the expired solo run gets its late row
-                enqueued.countDown();
-                await(release);
-                return id;
-            }));
-            await(enqueued);
-            java.util.concurrent.Future<Integer> expiry = threads.submit(() -> leases.expire(100));
+        // the expired solo run gets its late row from an enqueue held open
+        try (Held<UUID> second = new Held<>(() -> queue.enqueue(org, flow, null).id())) {
+            Future<Integer> expiry = threads.submit(() -> leases.expire(100));
             awaitLockWaiter("finish_run");
-            release.countDown();
-            UUID secondId = second.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(expiry.get(10, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+            UUID secondId = second.release();
+            assertThat(expiry.get(10, TimeUnit.SECONDS)).isPositive();
             assertThat(status(solo)).isEqualTo("FAILED");
             assertThat(flowRows(flow)).containsExactly(secondId);
             Dispatcher d = dispatcher("rules10b", Duration.ofSeconds(30), 100, 1000);
             assertThat(started(d)).containsExactly(secondId);
             finishRunning(org, secondId);
-        } finally {
-            release.countDown();
-            threads.shutdownNow();
         }
     }
 
@@ -341,41 +302,63 @@ class DispatchRulesIT extends DispatchTestBase {
         UUID flow = dataflow(org, "etl", arr("a"), arr("out"));
         UUID running = queue.enqueue(org, flow, null).id();
         assertThat(started(d)).containsExactly(running);
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
-        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        try {
-            // the run's worker is registering its output: it holds the run's row (RunExecutor's lease check)
-            java.util.concurrent.Future<?> register = threads.submit(() -> tx.executeWithoutResult(s -> {
-                jdbc.sql("select id from run where id = :id for no key update").param("id", running)
-                        .query(UUID.class).single();
-                locked.countDown();
-                await(release);
-            }));
-            await(locked);
-            java.util.concurrent.Future<RunStatus> cancel = threads.submit(() -> queue.cancel(org, running));
+        // the run's worker is registering its output: it holds the run's row (RunExecutor's lease check)
+        try (Held<UUID> register = holdRunRow(running)) {
+            Future<RunStatus> cancel = threads.submit(() -> queue.cancel(org, running));
             awaitLockWaiter("finish_run");
             // an enqueue of the dataflow meanwhile completes (queued behind the running run)
-            UUID next = threads.submit(() -> queue.enqueue(org, flow, null)).get(10, java.util.concurrent.TimeUnit.SECONDS)
-                    .id();
+            UUID next = threads.submit(() -> queue.enqueue(org, flow, null)).get(10, TimeUnit.SECONDS).id();
             assertThat(flowRows(flow)).containsExactly(running, next);
             assertThat(cancel).isNotDone();
-            release.countDown();
-            register.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(cancel.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(RunStatus.CANCELLED);
+            register.release();
+            assertThat(cancel.get(10, TimeUnit.SECONDS)).isEqualTo(RunStatus.CANCELLED);
             // the cancel released the running run's late row with its others: the next run starts
             assertThat(flowRows(flow)).containsExactly(next);
             assertThat(started(d)).containsExactly(next);
             finishRunning(org, next);
-        } finally {
-            release.countDown();
-            threads.shutdownNow();
         }
     }
 
-    private static void await(java.util.concurrent.CountDownLatch latch) {
+    /**
+     * Work done in a transaction on another thread, whose transaction then stays open (its locks held) until
+     * {@link #release} — or until the test ends.
+     */
+    private final class Held<T> implements AutoCloseable {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final Future<T> result;
+
+        Held(Supplier<T> work) {
+            result = threads.submit(() -> tx.execute(s -> {
+                T t = work.get();
+                done.countDown();
+                await(released);
+                return t;
+            }));
+            await(done);
+        }
+
+        /** Commits the transaction; what the work returned. */
+        T release() throws Exception {
+            released.countDown();
+            return result.get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            released.countDown();
+        }
+    }
+
+    /** The run's row held as its worker's register holds it (RunExecutor's lease check). */
+    private Held<UUID> holdRunRow(UUID run) {
+        return new Held<>(() -> jdbc.sql("select id from run where id = :id for no key update").param("id", run)
+                .query(UUID.class).single());
+    }
+
+    private static void await(CountDownLatch latch) {
         try {
-            assertThat(latch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
