@@ -3,6 +3,8 @@
 -- function. Versioned migrations up to V13 (which gave the step its present signature) define its earlier bodies.
 --
 -- Changes against V13's body:
+-- * The run events it writes (RunStarted for the runs it starts, RunSucceeded/RunFailed for the runs it reaps) are one
+--   run_event_batch row per kind naming the runs in order, not one outbox row per event (V15).
 -- * The reaping scan of run_active (one probe of run per row, as before) also reads what the finish events need
 --   (dataflow, version, seq, status, error, finish order) — a finished run's row no longer changes, so the second
 --   lookup of every reaped run is gone — and counts the rows whose run is RUNNING per (org, type): that is the
@@ -124,15 +126,10 @@ begin
             delete from run_lock l where l.run_id = any(array(select p.id from fin p))
             returning l.resource, l.mode, l.seq),
         events as (
-            insert into outbox (event_id, topic, type, key, tenant, subject, payload)
-            select gen_random_uuid(), 'dataflow.runs',
-                   case p.status when 'SUCCEEDED' then 'RunSucceeded' when 'FAILED' then 'RunFailed'
-                                 else 'RunCancelled' end,
-                   p.id::text, p.org, p.dataflow_id::text,
-                   jsonb_build_object('runId', p.id, 'dataflowId', p.dataflow_id,
-                                      'dataflowVersion', p.dataflow_version, 'type', p.type, 'status', p.status,
-                                      'error', p.error)
-            from fin p order by p.finish_order)
+            -- the finish events: one row naming the reaped runs in finish order (V15; the relay reads each run's
+            -- final status and error when it sends the event)
+            insert into run_event_batch (kind, run_ids)
+            select 'finished', array_agg(p.id order by p.finish_order) from fin p having count(*) > 0)
         select (select count(*) from fin)::int,
                coalesce((select array_agg(x.resource) from released x), '{}'),
                coalesce((select array_agg(x.mode::text) from released x), '{}'),
@@ -334,11 +331,9 @@ begin
         active as (
             insert into run_active (org, type, run_id) select s.org, s.type, s.id from started s),
         events as (
-            insert into outbox (event_id, topic, type, key, tenant, subject, payload)
-            select gen_random_uuid(), 'dataflow.runs', 'RunStarted', s.id::text, s.org, s.dataflow_id::text,
-                   jsonb_build_object('runId', s.id, 'dataflowId', s.dataflow_id, 'dataflowVersion', s.dataflow_version,
-                                      'type', s.type, 'status', 'RUNNING', 'error', null)
-            from started s order by s.start_order)
+            -- the RunStarted events: one row naming the started runs in start order (V15)
+            insert into run_event_batch (kind, run_ids)
+            select 'started', array_agg(s.id order by s.start_order) from started s having count(*) > 0)
         select array_agg(s.id order by s.start_order), array_agg(s.org order by s.start_order),
                array_agg(s.dataflow_id order by s.start_order), array_agg(s.dataflow_version order by s.start_order),
                array_agg(s.type order by s.start_order), array_agg(s.fencing_token order by s.start_order),

@@ -86,6 +86,11 @@ public class DataflowDispatchBenchmark implements Benchmark {
             for (int n : sizes) {
                 Measured b = baseline(base, n);
                 log(String.format("%,d queued: db-scheduler %s", n, b));
+                Measured f = floor(ours, n);
+                log(String.format("%,d queued: floor (fenced lease only: no rules, no events) %s", n, f));
+                results.add(new Result(String.format("%,d queued, floor: fenced lease only (no rules, no events), %d × %d workers",
+                        n, DISPATCHERS, WORKERS_PER_DISPATCHER), baselineName, b.throughput(), f.throughput(), "runs/s",
+                        true));
                 for (double d : densities) {
                     Measured o = ours(ours, n, d);
                     String scenario = String.format("%,d queued, %d%% conflicts, %d × %d workers", n,
@@ -152,6 +157,53 @@ public class DataflowDispatchBenchmark implements Benchmark {
     // ---------------------------------------------------------------- ours
 
     private Measured ours(HikariDataSource ds, int n, double density) throws Exception {
+        return drain(ds, n, density, false);
+    }
+
+    /**
+     * The floor: the fenced lease alone, what db-scheduler's lock-and-fetch does plus a fencing token — one claimer at
+     * a time takes the next runs by the seq cursor and starts them under a lease, each worker finishes its run in one
+     * fenced statement. No events, no type limit, no dataset or dataflow conflict check, no FIFO. Same schema,
+     * backlog, pool, workers and polling as ours: ours ÷ floor is what the dispatch rules and the run events cost.
+     */
+    private Measured floor(HikariDataSource ds, int n) throws Exception {
+        return drain(ds, n, 0, true);
+    }
+
+    private static final String FLOOR_STEP = """
+            create or replace function floor_step(p_worker text, p_lease_ms bigint, p_max int,
+                                                  out claimed boolean, out ids uuid[], out tokens bigint[])
+            language plpgsql as $$
+            declare
+                v_cursor bigint;
+                v_next bigint;
+            begin
+                claimed := pg_try_advisory_xact_lock(1684434039, 9);
+                if not claimed then
+                    return;
+                end if;
+                select last_seq into v_cursor from dispatch_cursor;
+                select coalesce(max(p.seq), v_cursor), coalesce(array_agg(p.id), '{}') into v_next, ids
+                from (select r.id, r.seq from run r where r.seq > v_cursor order by r.seq limit p_max) p;
+                update dispatch_cursor set last_seq = v_next where one;
+                with started as (
+                    update run set status = 'RUNNING', started_at = clock_timestamp(), worker = p_worker,
+                                   lease_until = clock_timestamp() + p_lease_ms * interval '1 millisecond',
+                                   fencing_token = nextval('fencing_token_seq'), start_order = nextval('run_history_seq')
+                    where run.id = any(ids) and run.status = 'QUEUED'
+                    returning run.id, run.fencing_token, run.start_order)
+                select coalesce(array_agg(s.id order by s.start_order), '{}'),
+                       coalesce(array_agg(s.fencing_token order by s.start_order), '{}')
+                into ids, tokens from started s;
+            end;
+            $$""";
+
+    private static final String FLOOR_FINISH = """
+            update run set status = 'SUCCEEDED', finished_at = clock_timestamp(), lease_until = null,
+                           finish_order = nextval('run_history_seq')
+            where id = :id and status = 'RUNNING' and fencing_token = :token and lease_until > clock_timestamp()""";
+
+    private Measured drain(HikariDataSource ds, int n, double density, boolean floor) throws Exception {
         JdbcClient jdbc = JdbcClient.create(ds);
         jdbc.sql("drop schema if exists " + OURS_SCHEMA + " cascade").update();
         jdbc.sql("create schema " + OURS_SCHEMA).update();
@@ -161,9 +213,12 @@ public class DataflowDispatchBenchmark implements Benchmark {
                 "V8__held_locks_without_writes.sql", "V9__leaner_wakeups_and_indexes.sql",
                 "V10__outbox_request_id.sql", "V11__hot_run_rows_and_seq_cursor.sql",
                 "V12__run_fillfactor_for_hot_starts.sql", "V13__lease_holder_finish_reaped_by_step.sql",
-                "V14__dataflow_lock_only_when_shared.sql", "R__dispatch_step.sql")) {
+                "V14__dataflow_lock_only_when_shared.sql", "V15__run_event_batches.sql", "R__dispatch_step.sql")) {
             // plain JDBC: the function body is not a named-parameter template
             new JdbcTemplate(ds).execute(migration(migration));
+        }
+        if (floor) {
+            new JdbcTemplate(ds).execute(FLOOR_STEP);
         }
         loadBacklog(jdbc, n, density);
         RunFinisher finisher = new RunFinisher(jdbc);
@@ -177,6 +232,7 @@ public class DataflowDispatchBenchmark implements Benchmark {
         CpuMeter.Sample cpu0 = meter.now();
         Instant t0 = Instant.now();
         for (int i = 0; i < DISPATCHERS; i++) {
+            int instance = i;
             Dispatcher d = new Dispatcher(jdbc, "bench-" + i, Duration.ofSeconds(60), 500, 10_000, 10_000);
             ExecutorService workers = Executors.newFixedThreadPool(WORKERS_PER_DISPATCHER);
             pools.add(workers);
@@ -191,13 +247,18 @@ public class DataflowDispatchBenchmark implements Benchmark {
                     int room = UPPER - inFlight.get();
                     if (room > 0) {
                         try {
-                            Dispatcher.Step step = d.step(room);
+                            Dispatcher.Step step = floor ? floorStep(jdbc, "bench-" + instance, room) : d.step(room);
                             moreInDatabase.set(step.moreWork() || !step.claimed());
                             for (ClaimedRun r : step.runs()) {
                                 inFlight.incrementAndGet();
                                 workers.execute(() -> {
                                     // one fenced statement (autocommit): all a run with nothing to register needs
-                                    finisher.finish(r.id(), r.fencingToken(), RunStatus.SUCCEEDED, null);
+                                    if (floor) {
+                                        jdbc.sql(FLOOR_FINISH).param("id", r.id()).param("token", r.fencingToken())
+                                                .update();
+                                    } else {
+                                        finisher.finish(r.id(), r.fencingToken(), RunStatus.SUCCEEDED, null);
+                                    }
                                     if (inFlight.decrementAndGet() == LOWER && moreInDatabase.get()) {
                                         wake.release();
                                     }
@@ -244,6 +305,22 @@ public class DataflowDispatchBenchmark implements Benchmark {
                        percentile_cont(0.99) within group (order by extract(epoch from started_at - enqueued_at))
                 from run""").query((rs, i) -> new double[] {rs.getDouble(1) * 1000, rs.getDouble(2) * 1000}).single();
         return measured(n, seconds, pct[0], pct[1], cpu, load);
+    }
+
+    private static Dispatcher.Step floorStep(JdbcClient jdbc, String worker, int room) {
+        return jdbc.sql("select claimed, ids, tokens from floor_step(:worker, 60000, :max)")
+                .param("worker", worker).param("max", room).query((rs, k) -> {
+                    if (!rs.getBoolean("claimed")) {
+                        return new Dispatcher.Step(false, 0, 0, List.of(), false);
+                    }
+                    Object[] ids = (Object[]) rs.getArray("ids").getArray();
+                    Object[] tokens = (Object[]) rs.getArray("tokens").getArray();
+                    List<ClaimedRun> runs = new ArrayList<>(ids.length);
+                    for (int j = 0; j < ids.length; j++) {
+                        runs.add(new ClaimedRun((java.util.UUID) ids[j], "bench", null, 1, "etl", (Long) tokens[j], 0));
+                    }
+                    return new Dispatcher.Step(true, 0, runs.size(), List.copyOf(runs), runs.size() == room);
+                }).single();
     }
 
     /**

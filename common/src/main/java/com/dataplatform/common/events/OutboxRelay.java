@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -47,7 +46,7 @@ public class OutboxRelay {
     /** Sends everything pending, batch after batch; a failure is logged and retried on the next call. */
     public void relayPending() {
         try {
-            while (relayBatch(500) == 500) {
+            while (relayBatch(500) >= 500) {
                 // keep draining
             }
         } catch (RuntimeException e) {
@@ -55,40 +54,72 @@ public class OutboxRelay {
         }
     }
 
-    /** Sends one batch; returns how many rows were sent. */
+    protected final JdbcClient jdbc() {
+        return jdbc;
+    }
+
+    protected final TransactionTemplate tx() {
+        return tx;
+    }
+
+    /** Sends one batch; returns how many rows were sent (a subclass may count rows of more tables). */
     public int relayBatch(int limit) {
         Integer sent = tx.execute(status -> {
-            List<Row> rows = jdbc.sql("select id, event_id::text, topic, type, key, tenant, subject, payload::text, "
-                    + requestIdColumn() + " from outbox order by id limit :limit for update skip locked")
-                    .param("limit", limit).query(Row.class).list();
+            List<Pending> rows = lockOutboxRows(limit);
             if (rows.isEmpty()) {
                 return 0;
             }
-            CompletableFuture<?>[] futures = new CompletableFuture<?>[rows.size()];
-            for (int i = 0; i < rows.size(); i++) {
-                Row r = rows.get(i);
-                JsonNode data = json.readTree(r.payload());
-                OutgoingEvent event = OutgoingEvent.of(TopicCatalog.byName(r.topic()).orElseThrow(), r.type(),
-                        r.key(), r.tenant(), r.subject(), data).withId(r.eventId());
-                if (r.requestId() != null) {
-                    MDC.put(RequestIdFilter.MDC_KEY, r.requestId()); // the publisher stamps it as ce_requestid
-                }
-                try {
-                    futures[i] = publisher.publish(event);
-                } finally {
-                    MDC.remove(RequestIdFilter.MDC_KEY);
-                }
-            }
-            try {
-                CompletableFuture.allOf(futures).get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("outbox send failed: " + e, e);
-            }
-            jdbc.sql("delete from outbox where id = any(:ids)")
-                    .param("ids", rows.stream().map(Row::id).toArray(Long[]::new)).update();
+            send(rows);
+            deleteOutboxRows(rows.stream().map(Pending::id).toList());
             return rows.size();
         });
         return sent == null ? 0 : sent;
+    }
+
+    /** An event read from a relay's table: the row's id, the event (with its stored id) and the request that wrote it. */
+    public record Pending(long id, OutgoingEvent event, String requestId) {
+    }
+
+    /**
+     * Publishes every event in list order and waits until Kafka acknowledged all of them (30 s); throws otherwise, so
+     * the caller's transaction rolls back and its rows are sent again later with the same ids.
+     */
+    protected final void send(List<Pending> events) {
+        CompletableFuture<?>[] futures = new CompletableFuture<?>[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            Pending p = events.get(i);
+            if (p.requestId() != null) {
+                MDC.put(RequestIdFilter.MDC_KEY, p.requestId()); // the publisher stamps it as ce_requestid
+            }
+            try {
+                futures[i] = publisher.publish(p.event());
+            } finally {
+                MDC.remove(RequestIdFilter.MDC_KEY);
+            }
+        }
+        try {
+            CompletableFuture.allOf(futures).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("outbox send failed: " + e, e);
+        }
+    }
+
+    /** The rows of this schema's {@code outbox} table, oldest first, locked {@code FOR UPDATE SKIP LOCKED}. */
+    protected final List<Pending> lockOutboxRows(int limit) {
+        return jdbc.sql("select id, event_id::text, topic, type, key, tenant, subject, payload::text, "
+                + requestIdColumn() + " from outbox order by id limit :limit for update skip locked")
+                .param("limit", limit).query(Row.class).list().stream()
+                .map(r -> new Pending(r.id(), OutgoingEvent.of(TopicCatalog.byName(r.topic()).orElseThrow(), r.type(),
+                        r.key(), r.tenant(), r.subject(), json.readTree(r.payload())).withId(r.eventId()),
+                        r.requestId()))
+                .toList();
+    }
+
+    /** Deletes the given outbox rows (after {@link #send}). */
+    protected final void deleteOutboxRows(List<Long> ids) {
+        if (!ids.isEmpty()) {
+            jdbc.sql("delete from outbox where id = any(:ids)").param("ids", ids.toArray(Long[]::new)).update();
+        }
     }
 
     /** {@code request_id} when the service's outbox has that column, else a null literal (looked up once). */

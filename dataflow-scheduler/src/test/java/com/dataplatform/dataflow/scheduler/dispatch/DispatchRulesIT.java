@@ -138,11 +138,14 @@ class DispatchRulesIT extends DispatchTestBase {
         assertThat(status(w)).isEqualTo("SUCCEEDED");
         assertThat(lockRows(w)).isPositive();
 
-        // a step that may start nothing still reaps (locks released; the RunSucceeded event is appended then —
-        // ExecutionIT reads it from Kafka) and keeps the wake-up for a later step
+        // a step that may start nothing still reaps (locks released; the RunSucceeded event is appended then, as a
+        // run_event_batch row naming the run — ExecutionIT and OutboxRelayIT read it from Kafka) and keeps the
+        // wake-up for a later step
         Dispatcher.Step full = d.step(0);
         assertThat(full.runs()).isEmpty();
         assertThat(lockRows(w)).isZero();
+        assertThat(jdbc.sql("select count(*) from run_event_batch where kind = 'finished' and :id = any(run_ids)")
+                .param("id", w).query(Integer.class).single()).isEqualTo(1);
         assertThat(status(r)).isEqualTo("QUEUED");
         assertThat(started(d)).containsExactly(r);
     }

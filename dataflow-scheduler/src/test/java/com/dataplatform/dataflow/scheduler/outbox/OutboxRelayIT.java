@@ -1,6 +1,7 @@
 package com.dataplatform.dataflow.scheduler.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.dataplatform.common.events.OutboxRelay;
 import com.dataplatform.common.topics.TopicCatalog;
@@ -10,6 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.dataplatform.common.events.CloudEventCodec;
+import com.dataplatform.common.events.ReceivedEvent;
+import tools.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -90,5 +94,63 @@ class OutboxRelayIT extends ApiTestBase {
                 got -> !withKey(got, committed).isEmpty());
         assertThat(withKey(all, committed)).hasSize(1);
         assertThat(withKey(all, rolledBack)).isEmpty();
+    }
+
+    @Test
+    void a_runs_events_from_the_outbox_and_the_steps_batch_rows_are_sent_in_its_history_order_and_resent_with_the_same_ids()
+            throws Exception {
+        assertThat(putCsv(org, "relay_src", "id\n1\n2\n").status()).isEqualTo(200);
+        Response created = postJson(org, "/api/dataflows", """
+                {"name": "relay_copy", "type": "relay", "nodes": [
+                  {"id": "s", "op": "source", "dataset": "relay_src"},
+                  {"id": "o", "op": "register", "input": "s", "dataset": "relay_dst"}]}""");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String runId = postJson(org, "/api/dataflows/" + created.json().path("id").asString() + "/runs", null)
+                .json().path("id").asString();
+        // RunQueued is an outbox row; the step that started the run and the one that reaped it each wrote a batch row
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql(
+                "select count(*) from run_event_batch where cast(:id as uuid) = any(run_ids)")
+                .param("id", runId).query(Integer.class).single() == 2);
+        assertThat(jdbc.sql("select count(*) from outbox where key = :k").param("k", runId).query(Integer.class).single())
+                .isEqualTo(1);
+
+        // one row per pass (limit 1): whichever of the two tables holds the lowest id; all of it rolled back after
+        // Kafka acknowledged, as if the relay died before its deletes
+        tx.executeWithoutResult(s -> {
+            int passes = 0;
+            while (relay.relayBatch(1) > 0) {
+                passes++;
+            }
+            assertThat(passes).isGreaterThanOrEqualTo(3);
+            s.setRollbackOnly();
+        });
+        assertThat(jdbc.sql("select count(*) from run_event_batch where cast(:id as uuid) = any(run_ids)")
+                .param("id", runId).query(Integer.class).single()).isEqualTo(2);
+        while (relay.relayBatch(1) > 0) {
+            // drain
+        }
+        assertThat(jdbc.sql("select count(*) from run_event_batch where cast(:id as uuid) = any(run_ids)")
+                .param("id", runId).query(Integer.class).single()).isZero();
+        assertThat(rowsWithKey(runId)).isZero();
+
+        List<ConsumerRecord<String, byte[]>> sent = withKey(readTopic("dataflow.runs", Duration.ofSeconds(30),
+                got -> withKey(got, runId).size() >= 6), runId);
+        List<ReceivedEvent> events = sent.stream().map(CloudEventCodec::read).toList();
+        assertThat(events).extracting(ReceivedEvent::type).containsExactly("RunQueued", "RunStarted", "RunSucceeded",
+                "RunQueued", "RunStarted", "RunSucceeded");
+        for (int i = 0; i < 3; i++) {
+            assertThat(header(sent.get(i), "ce_id")).isEqualTo(header(sent.get(i + 3), "ce_id"));
+            assertThat(header(sent.get(i), "ce_tenant")).isEqualTo(org);
+        }
+        assertThat(sent.stream().map(r -> header(r, "ce_id")).distinct()).hasSize(3);
+        JsonNode started = JSON.readTree(events.get(1).data());
+        assertThat(started.path("runId").asString()).isEqualTo(runId);
+        assertThat(started.path("status").asString()).isEqualTo("RUNNING");
+        assertThat(started.path("dataflowVersion").asInt()).isEqualTo(1);
+        assertThat(started.path("type").asString()).isEqualTo("relay");
+        JsonNode succeeded = JSON.readTree(events.get(2).data());
+        assertThat(succeeded.path("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(succeeded.path("error").isNull()).isTrue();
+        assertThat(succeeded.path("dataflowId").asString()).isEqualTo(created.json().path("id").asString());
     }
 }
