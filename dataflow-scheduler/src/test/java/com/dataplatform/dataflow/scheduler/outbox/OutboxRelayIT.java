@@ -153,4 +153,34 @@ class OutboxRelayIT extends ApiTestBase {
         assertThat(succeeded.path("error").isNull()).isTrue();
         assertThat(succeeded.path("dataflowId").asString()).isEqualTo(created.json().path("id").asString());
     }
+
+    @Test
+    void a_pass_takes_batch_rows_naming_at_most_its_limit_of_runs_and_one_relay_call_drains_every_row() throws Exception {
+        assertThat(putCsv(org, "drain_src", "id\n1\n").status()).isEqualTo(200);
+        Response created = postJson(org, "/api/dataflows", """
+                {"name": "drain_copy", "type": "relay", "nodes": [
+                  {"id": "s", "op": "source", "dataset": "drain_src"},
+                  {"id": "o", "op": "register", "input": "s", "dataset": "drain_dst"}]}""");
+        String runId = postJson(org, "/api/dataflows/" + created.json().path("id").asString() + "/runs", null)
+                .json().path("id").asString();
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql(
+                "select count(*) from run_event_batch where cast(:id as uuid) = any(run_ids)")
+                .param("id", runId).query(Integer.class).single() == 2);
+        while (relay.relayBatch(500) > 0) {
+            // drain what is there
+        }
+        // 120 rows of 3 runs each (the run named three times: events with ids of their own) — more than one pass's
+        // 50 rows and more than a limit of 4 runs
+        jdbc.sql("insert into run_event_batch (kind, run_ids) select 'started', array[r, r, r] "
+                + "from (select cast(:id as uuid) as r) x, generate_series(1, 120)").param("id", runId).update();
+        assertThat(relay.relayBatch(4)).as("more remain: the pass says so").isEqualTo(4);
+        assertThat(jdbc.sql("select count(*) from run_event_batch").query(Integer.class).single())
+                .as("the first row (3 runs) fits the limit of 4, the second would not").isEqualTo(119);
+        relay.relayPending();
+        assertThat(jdbc.sql("select count(*) from run_event_batch").query(Integer.class).single()).isZero();
+        List<ConsumerRecord<String, byte[]>> started = withKey(readTopic("dataflow.runs", Duration.ofSeconds(30),
+                got -> withKey(got, runId).stream().filter(r -> "RunStarted".equals(header(r, "ce_type"))).count() >= 361),
+                runId).stream().filter(r -> "RunStarted".equals(header(r, "ce_type"))).toList();
+        assertThat(started.stream().map(r -> header(r, "ce_id")).distinct()).hasSize(361);
+    }
 }
