@@ -45,6 +45,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * (no conflict checks, 40 threads, the same limits and interval) on the same embedded PostgreSQL, both with a
  * HikariCP pool. Conflict density d: a run writes one of 100
  * hot datasets with probability d, else a private one; every run reads one shared dataset.
+ * <p>
+ * Also per size: the floor (the fenced lease alone: no rules, no events), and with
+ * {@code -Dbench.dataflow.memory-bound=true} per scenario the bound of a claimer that decides rules 2–4 in memory
+ * ({@link MemoryClaimer}). After every drain but the floor's, the history is checked: runs writing the same dataset
+ * never overlapped and started in enqueue order.
  */
 public class DataflowDispatchBenchmark implements Benchmark {
 
@@ -98,6 +103,12 @@ public class DataflowDispatchBenchmark implements Benchmark {
                     log(scenario + ": ours " + o);
                     results.add(new Result(scenario + ": runs started/s", baselineName, b.throughput(), o.throughput(),
                             "runs/s", true));
+                    if (Boolean.getBoolean("bench.dataflow.memory-bound")) {
+                        Measured m = drain(ours, n, d, Mode.MEMORY);
+                        log(scenario + ": in-memory claimer bound " + m);
+                        results.add(new Result(scenario + ": in-memory claimer bound (one claimer per JVM), runs/s",
+                                baselineName, b.throughput(), m.throughput(), "runs/s", true));
+                    }
                     results.add(new Result(scenario + ": enqueue→start p50", baselineName, b.p50(), o.p50(), "ms", false));
                     results.add(new Result(scenario + ": enqueue→start p99", baselineName, b.p99(), o.p99(), "ms", false));
                     if (o.serverCpuMs() > 0 && b.serverCpuMs() > 0) {
@@ -157,8 +168,11 @@ public class DataflowDispatchBenchmark implements Benchmark {
     // ---------------------------------------------------------------- ours
 
     private Measured ours(HikariDataSource ds, int n, double density) throws Exception {
-        return drain(ds, n, density, false);
+        return drain(ds, n, density, Mode.OURS);
     }
+
+    /** Which dispatcher drains the backlog: ours, the floor, or the in-memory bound ({@link MemoryClaimer}). */
+    enum Mode { OURS, FLOOR, MEMORY }
 
     /**
      * The floor: the fenced lease alone, what db-scheduler's lock-and-fetch does plus a fencing token — one claimer at
@@ -167,7 +181,7 @@ public class DataflowDispatchBenchmark implements Benchmark {
      * backlog, pool, workers and polling as ours: ours ÷ floor is what the dispatch rules and the run events cost.
      */
     private Measured floor(HikariDataSource ds, int n) throws Exception {
-        return drain(ds, n, 0, true);
+        return drain(ds, n, 0, Mode.FLOOR);
     }
 
     private static final String FLOOR_STEP = """
@@ -203,7 +217,8 @@ public class DataflowDispatchBenchmark implements Benchmark {
                            finish_order = nextval('run_history_seq')
             where id = :id and status = 'RUNNING' and fencing_token = :token and lease_until > clock_timestamp()""";
 
-    private Measured drain(HikariDataSource ds, int n, double density, boolean floor) throws Exception {
+    private Measured drain(HikariDataSource ds, int n, double density, Mode mode) throws Exception {
+        boolean floor = mode == Mode.FLOOR;
         JdbcClient jdbc = JdbcClient.create(ds);
         jdbc.sql("drop schema if exists " + OURS_SCHEMA + " cascade").update();
         jdbc.sql("create schema " + OURS_SCHEMA).update();
@@ -221,6 +236,7 @@ public class DataflowDispatchBenchmark implements Benchmark {
             new JdbcTemplate(ds).execute(FLOOR_STEP);
         }
         loadBacklog(jdbc, n, density);
+        MemoryClaimer memory = mode == Mode.MEMORY ? new MemoryClaimer(ds) : null;
         RunFinisher finisher = new RunFinisher(jdbc);
         AtomicInteger finished = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
@@ -247,13 +263,17 @@ public class DataflowDispatchBenchmark implements Benchmark {
                     int room = UPPER - inFlight.get();
                     if (room > 0) {
                         try {
-                            Dispatcher.Step step = floor ? floorStep(jdbc, "bench-" + instance, room) : d.step(room);
+                            Dispatcher.Step step = switch (mode) {
+                                case FLOOR -> floorStep(jdbc, "bench-" + instance, room);
+                                case MEMORY -> memory.step("bench-" + instance, room);
+                                case OURS -> d.step(room);
+                            };
                             moreInDatabase.set(step.moreWork() || !step.claimed());
                             for (ClaimedRun r : step.runs()) {
                                 inFlight.incrementAndGet();
                                 workers.execute(() -> {
                                     // one fenced statement (autocommit): all a run with nothing to register needs
-                                    if (floor) {
+                                    if (mode != Mode.OURS) {
                                         jdbc.sql(FLOOR_FINISH).param("id", r.id()).param("token", r.fencingToken())
                                                 .update();
                                     } else {
@@ -299,6 +319,21 @@ public class DataflowDispatchBenchmark implements Benchmark {
         }
         if (!completed) {
             throw new IllegalStateException("dispatch did not drain " + n + " runs");
+        }
+        if (mode != Mode.FLOOR) {
+            // not timed: the drain kept rules 3 and 4 on every written dataset — runs writing it ran one at a time
+            // and started in enqueue order
+            int broken = jdbc.sql("""
+                    select count(*) from (
+                        select r.seq, r.start_order,
+                               lag(r.finish_order) over w as prev_finish, lag(r.seq) over w as prev_seq
+                        from run r join dataflow_version v on v.dataflow_id = r.dataflow_id
+                        window w as (partition by v.writes[1] order by r.start_order)) x
+                    where x.prev_finish > x.start_order or x.prev_seq > x.seq""").query(Integer.class).single();
+            if (broken > 0) {
+                throw new IllegalStateException(mode + ": " + broken + " runs overlapped or overtook a run writing"
+                        + " the same dataset");
+            }
         }
         double[] pct = jdbc.sql("""
                 select percentile_cont(0.5) within group (order by extract(epoch from started_at - enqueued_at)),
