@@ -51,6 +51,28 @@ class OutboxRelayIT extends ApiTestBase {
         return jdbc.sql("select count(*) from outbox where key = :k").param("k", key).query(Integer.class).single();
     }
 
+    private int batchRowsNaming(String runId) {
+        return jdbc.sql("select count(*) from run_event_batch where cast(:id as uuid) = any(run_ids)")
+                .param("id", runId).query(Integer.class).single();
+    }
+
+    /**
+     * A dataflow copying a fresh dataset, run to its end and reaped: its RunQueued is an outbox row, and the step that
+     * started it and the one that reaped it each wrote a batch row naming it. Returns the dataflow id and the run id.
+     */
+    private String[] runAndReap(String name) throws Exception {
+        assertThat(putCsv(org, name + "_src", "id\n1\n2\n").status()).isEqualTo(200);
+        Response created = postJson(org, "/api/dataflows", """
+                {"name": "%s", "type": "relay", "nodes": [
+                  {"id": "s", "op": "source", "dataset": "%s_src"},
+                  {"id": "o", "op": "register", "input": "s", "dataset": "%s_dst"}]}""".formatted(name, name, name));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String dataflowId = created.json().path("id").asString();
+        String runId = postJson(org, "/api/dataflows/" + dataflowId + "/runs", null).json().path("id").asString();
+        await().atMost(Duration.ofSeconds(60)).until(() -> batchRowsNaming(runId) == 2);
+        return new String[] {dataflowId, runId};
+    }
+
     @Test
     void a_relay_that_dies_after_sending_but_before_deleting_resends_the_same_event_id() {
         String key = UUID.randomUUID().toString();
@@ -99,18 +121,8 @@ class OutboxRelayIT extends ApiTestBase {
     @Test
     void a_runs_events_from_the_outbox_and_the_steps_batch_rows_are_sent_in_its_history_order_and_resent_with_the_same_ids()
             throws Exception {
-        assertThat(putCsv(org, "relay_src", "id\n1\n2\n").status()).isEqualTo(200);
-        Response created = postJson(org, "/api/dataflows", """
-                {"name": "relay_copy", "type": "relay", "nodes": [
-                  {"id": "s", "op": "source", "dataset": "relay_src"},
-                  {"id": "o", "op": "register", "input": "s", "dataset": "relay_dst"}]}""");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        String runId = postJson(org, "/api/dataflows/" + created.json().path("id").asString() + "/runs", null)
-                .json().path("id").asString();
-        // RunQueued is an outbox row; the step that started the run and the one that reaped it each wrote a batch row
-        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql(
-                "select count(*) from run_event_batch where cast(:id as uuid) = any(run_ids)")
-                .param("id", runId).query(Integer.class).single() == 2);
+        String[] ran = runAndReap("relay_copy");
+        String runId = ran[1];
         assertThat(jdbc.sql("select count(*) from outbox where key = :k").param("k", runId).query(Integer.class).single())
                 .isEqualTo(1);
 
@@ -124,13 +136,11 @@ class OutboxRelayIT extends ApiTestBase {
             assertThat(passes).isGreaterThanOrEqualTo(3);
             s.setRollbackOnly();
         });
-        assertThat(jdbc.sql("select count(*) from run_event_batch where cast(:id as uuid) = any(run_ids)")
-                .param("id", runId).query(Integer.class).single()).isEqualTo(2);
+        assertThat(batchRowsNaming(runId)).isEqualTo(2);
         while (relay.relayBatch(1) > 0) {
             // drain
         }
-        assertThat(jdbc.sql("select count(*) from run_event_batch where cast(:id as uuid) = any(run_ids)")
-                .param("id", runId).query(Integer.class).single()).isZero();
+        assertThat(batchRowsNaming(runId)).isZero();
         assertThat(rowsWithKey(runId)).isZero();
 
         List<ConsumerRecord<String, byte[]>> sent = withKey(readTopic("dataflow.runs", Duration.ofSeconds(30),
@@ -151,21 +161,12 @@ class OutboxRelayIT extends ApiTestBase {
         JsonNode succeeded = JSON.readTree(events.get(2).data());
         assertThat(succeeded.path("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(succeeded.path("error").isNull()).isTrue();
-        assertThat(succeeded.path("dataflowId").asString()).isEqualTo(created.json().path("id").asString());
+        assertThat(succeeded.path("dataflowId").asString()).isEqualTo(ran[0]);
     }
 
     @Test
     void a_pass_takes_batch_rows_naming_at_most_its_limit_of_runs_and_one_relay_call_drains_every_row() throws Exception {
-        assertThat(putCsv(org, "drain_src", "id\n1\n").status()).isEqualTo(200);
-        Response created = postJson(org, "/api/dataflows", """
-                {"name": "drain_copy", "type": "relay", "nodes": [
-                  {"id": "s", "op": "source", "dataset": "drain_src"},
-                  {"id": "o", "op": "register", "input": "s", "dataset": "drain_dst"}]}""");
-        String runId = postJson(org, "/api/dataflows/" + created.json().path("id").asString() + "/runs", null)
-                .json().path("id").asString();
-        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql(
-                "select count(*) from run_event_batch where cast(:id as uuid) = any(run_ids)")
-                .param("id", runId).query(Integer.class).single() == 2);
+        String runId = runAndReap("drain_copy")[1];
         while (relay.relayBatch(500) > 0) {
             // drain what is there
         }
