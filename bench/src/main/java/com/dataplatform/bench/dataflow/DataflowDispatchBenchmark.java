@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -352,7 +353,7 @@ public class DataflowDispatchBenchmark implements Benchmark {
                     Object[] tokens = (Object[]) rs.getArray("tokens").getArray();
                     List<ClaimedRun> runs = new ArrayList<>(ids.length);
                     for (int j = 0; j < ids.length; j++) {
-                        runs.add(new ClaimedRun((java.util.UUID) ids[j], "bench", null, 1, "etl", (Long) tokens[j], 0));
+                        runs.add(new ClaimedRun((UUID) ids[j], "bench", null, 1, "etl", (Long) tokens[j], 0));
                     }
                     return new Dispatcher.Step(true, 0, runs.size(), List.copyOf(runs), runs.size() == room);
                 }).single();

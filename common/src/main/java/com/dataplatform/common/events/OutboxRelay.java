@@ -109,10 +109,16 @@ public class OutboxRelay {
         return jdbc.sql("select id, event_id::text, topic, type, key, tenant, subject, payload::text, "
                 + requestIdColumn() + " from outbox order by id limit :limit for update skip locked")
                 .param("limit", limit).query(Row.class).list().stream()
-                .map(r -> new Pending(r.id(), OutgoingEvent.of(TopicCatalog.byName(r.topic()).orElseThrow(), r.type(),
-                        r.key(), r.tenant(), r.subject(), json.readTree(r.payload())).withId(r.eventId()),
-                        r.requestId()))
+                .map(r -> outboxEvent(r.id(), r.eventId(), r.topic(), r.type(), r.key(), r.tenant(), r.subject(),
+                        r.payload(), r.requestId()))
                 .toList();
+    }
+
+    /** The event an outbox row holds (its payload parsed, its stored id kept), for a subclass that reads the row. */
+    protected final Pending outboxEvent(long id, String eventId, String topic, String type, String key, String tenant,
+            String subject, String payload, String requestId) {
+        return new Pending(id, OutgoingEvent.of(TopicCatalog.byName(topic).orElseThrow(), type, key, tenant, subject,
+                json.readTree(payload)).withId(eventId), requestId);
     }
 
     /** Deletes the given outbox rows (after {@link #send}). */

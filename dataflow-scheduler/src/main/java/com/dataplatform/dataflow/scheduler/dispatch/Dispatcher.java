@@ -15,7 +15,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * <ol>
  * <li>reap the runs that lease holders finished since the previous step (their finish was only the fenced status
  * change, migration V13): delete their {@code run_active} and lock rows with one wake-up per run and append their
- * finish events (one {@code run_event_batch} row naming them, V15), so the capacity count and the wake-ups below already include what they freed;</li>
+ * finish events (one {@code run_event_batch} row naming them, V15), so the capacity count and the wake-ups below
+ * already include what they freed;</li>
  * <li>consume wake-ups, in chunks, only while it has capacity to start runs: first resources released by finishes
  * (only entries queued after the released one can have become free — an exclusive head, or the leading run of
  * shared entries; after a shared entry left, only an exclusive head), then new runs, read by a cursor over
@@ -25,8 +26,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * run starts: later enqueues cannot block it, and no conflicting run can start ahead of it;</li>
  * <li>start, in enqueue order, the earliest ready runs of every type below its limit, up to the global limit
  * (rule 1, counted in {@code run_active}), with a fencing token and a lease on the database clock, appending their
- * RunStarted events (one {@code run_event_batch} row naming them, V15); ready runs that do not start now go to {@code run_ready}. Neither the lock rows
- * nor an index entry of {@code run} are written: the start is a HOT update, a running run's lock rows are its held
+ * RunStarted events (one {@code run_event_batch} row naming them, V15); ready runs that do not start now go to
+ * {@code run_ready}. Neither the lock rows nor an index entry of {@code run} are written: the start is a HOT update, a running run's lock rows are its held
  * locks.</li>
  * </ol>
  * Work per step is bounded by the batch size and the number of types, not by the queue length; one round trip per

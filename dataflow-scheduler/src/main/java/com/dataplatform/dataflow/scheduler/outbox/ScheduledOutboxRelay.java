@@ -33,17 +33,14 @@ public class ScheduledOutboxRelay extends OutboxRelay {
 
     /** A row of the relay's read: an outbox row ({@code src} o) or one run named by a batch row ({@code src} b). */
     record Row(String src, long id, long ord, String eventId, String topic, String type, String key, String tenant,
-            String subject, String payload, String requestId, String kind, long n, long upto, String runId, String org,
+            String subject, String payload, String requestId, String kind, long upto, String runId, String org,
             String dataflowId, int dataflowVersion, String runType, String status, String error) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(ScheduledOutboxRelay.class);
 
-    private final JsonMapper json;
-
     public ScheduledOutboxRelay(JdbcClient jdbc, TransactionTemplate tx, EventPublisher publisher, JsonMapper json) {
         super(jdbc, tx, publisher, json);
-        this.json = json;
     }
 
     @Scheduled(fixedDelayString = "${dataflow.outbox.poll-interval:200ms}")
@@ -72,17 +69,16 @@ public class ScheduledOutboxRelay extends OutboxRelay {
                                from outbox order by id limit :limit for update skip locked),
                          locked as (select id, kind, run_ids from run_event_batch order by id limit :batchRows
                                     for update skip locked),
-                         b as (select id, kind, run_ids, cardinality(run_ids) as n,
-                                      sum(cardinality(run_ids)) over (order by id) as upto
+                         b as (select id, kind, run_ids, sum(cardinality(run_ids)) over (order by id) as upto
                                from locked)
                     select 'o' as src, o.id, 0::bigint as ord, o.event_id::text as event_id, o.topic, o.type, o.key,
                            o.tenant, o.subject, o.payload::text as payload, o.request_id, null::text as kind,
-                           0::bigint as n, 0::bigint as upto, null::text as run_id, null::text as org,
+                           0::bigint as upto, null::text as run_id, null::text as org,
                            null::text as dataflow_id, 0 as dataflow_version, null::text as run_type,
                            null::text as status, null::text as error
                     from o
                     union all
-                    select 'b', b.id, e.ord, null, null, null, null, null, null, null, null, b.kind, b.n, b.upto,
+                    select 'b', b.id, e.ord, null, null, null, null, null, null, null, null, b.kind, b.upto,
                            e.run_id::text, r.org, r.dataflow_id::text, coalesce(r.dataflow_version, 0), r.type,
                            r.status, r.error
                     from b cross join lateral unnest(b.run_ids) with ordinality as e(run_id, ord)
@@ -121,9 +117,8 @@ public class ScheduledOutboxRelay extends OutboxRelay {
                     continue;
                 }
                 if (r.src().equals("o")) {
-                    merged.add(new Pending(r.id(), OutgoingEvent.of(TopicCatalog.byName(r.topic()).orElseThrow(),
-                            r.type(), r.key(), r.tenant(), r.subject(), json.readTree(r.payload())).withId(r.eventId()),
-                            r.requestId()));
+                    merged.add(outboxEvent(r.id(), r.eventId(), r.topic(), r.type(), r.key(), r.tenant(), r.subject(),
+                            r.payload(), r.requestId()));
                     outboxIds.add(r.id());
                 } else {
                     OutgoingEvent event = event(r);
