@@ -2,6 +2,7 @@ package com.dataplatform.calendar.sync.dedupe;
 
 import com.dataplatform.calendar.sync.ingest.ChangeLog;
 import com.dataplatform.calendar.sync.ingest.EventStore;
+import com.dataplatform.calendar.sync.ingest.Merge;
 import com.dataplatform.calendar.sync.unified.UnifiedEvent;
 import com.dataplatform.common.web.ApiException;
 import java.util.LinkedHashMap;
@@ -15,8 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Undoes a fuzzy merge, in one transaction: the surviving event gets back the fields it had before the merge, the
- * merged iCalUID becomes its own unified event again (from the copy as it was converted) with its raw copies moved
+ * Undoes a fuzzy merge, in one transaction: the surviving event is rebuilt from the fields it had before the merge
+ * plus every change since that did not come under the merged iCalUID, the merged iCalUID becomes its own unified
+ * event again (the copy as it was converted plus every change since that came under it) with its raw copies moved
  * over, the alias is dropped so later copies with that UID land on the split event, and both changes are written
  * back and published.
  */
@@ -46,8 +48,9 @@ public class Unmerge {
     }
 
     /**
-     * Undoes the latest merge into the event (restoring the event as it was before that merge and splitting the
-     * merged copy out again); an older merge cannot be undone while later ones stand (409), since restoring its
+     * Undoes the latest merge into the event (rebuilding the event as it was before that merge plus the changes
+     * since that did not come under the merged UID, and splitting the merged copy out again with the changes that
+     * did); an older merge cannot be undone while later ones stand (409), since restoring its
      * before-state would drop them.
      * <p>
      * Serializes with ingestion the way ingestion serializes with itself: in each transaction the merge is first read
@@ -100,12 +103,33 @@ public class Unmerge {
                     + merge.get("id") + " first");
         }
         String mergedUid = (String) merge.get("merged_uid");
-        events.replace(org, eventId, target.before());
-        UUID split = events.insert(org, target.incoming());
+        // replay what changed since the merge: the survivor from its state before it plus every change that did not
+        // come under the merged UID, the split event from the merged copy plus every change that did
+        UnifiedEvent survivor = target.before();
+        UnifiedEvent splitEvent = target.incoming();
+        for (Map<String, Object> change : jdbc.sql("""
+                select ical_uid, kind, data::text as data from event_merge_change where merge_id = ? order by id""")
+                .param(id).query().listOfRows()) {
+            if (mergedUid.equals(change.get("ical_uid"))) {
+                splitEvent = apply(splitEvent, change);
+            } else {
+                survivor = apply(survivor, change);
+            }
+        }
+        events.replace(org, eventId, survivor);
+        UUID split = events.insert(org, splitEvent);
         jdbc.sql("update raw_event set unified_event_id = ? where org = ? and unified_event_id = ? and ical_uid = ?")
                 .params(split, org, eventId, mergedUid).update();
         jdbc.sql("delete from uid_alias where org = ? and ical_uid = ?").params(org, mergedUid).update();
         jdbc.sql("update event_merge set undone_at = now(), split_event_id = ? where id = ?").params(split, id).update();
+        // the survivor's changes since this merge belong to the merge before it (if one still stands), whose undo
+        // replays them too; the split event has no merge, so the merged UID's changes are done with
+        jdbc.sql("""
+                update event_merge_change set merge_id = p.id
+                from (select id from event_merge where unified_event_id = ? and undone_at is null
+                      order by id desc limit 1) p
+                where merge_id = ? and ical_uid <> ?""").params(eventId, id, mergedUid).update();
+        jdbc.sql("delete from event_merge_change where merge_id = ?").param(id).update();
         changes.changed(org, null, eventId);
         changes.changed(org, null, split);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -115,6 +139,21 @@ public class Unmerge {
         out.put("iCalUID", mergedUid);
         out.put("undoneReason", merge.get("reason"));
         return out;
+    }
+
+    /** One recorded change applied to a replayed state, as ingestion, cancel and write-back applied it. */
+    private UnifiedEvent apply(UnifiedEvent state, Map<String, Object> change) {
+        String data = (String) change.get("data");
+        UnifiedEvent result = switch ((String) change.get("kind")) {
+            case "copy" -> Merge.merge(state, json.readValue(data, UnifiedEvent.class));
+            case "master" -> Merge.merge(json.readValue(data, UnifiedEvent.class), state);
+            case "cancel" -> new UnifiedEvent(state.uid(), state.sourceId(), state.recurrenceId(), state.title(),
+                    state.description(), state.location(), state.start(), state.end(), state.recurrence(),
+                    state.overrides(), state.organizer(), state.attendees(), UnifiedEvent.Status.CANCELLED,
+                    state.visibility(), state.updatedAt(), state.sequence());
+            default -> throw new IllegalStateException("unknown change kind " + change.get("kind"));
+        };
+        return result.uid().equals(state.uid()) ? result : Merge.withUid(result, state.uid());
     }
 
     /** The event's latest standing merge, read without locks (404 as the locked read would answer). */

@@ -122,7 +122,8 @@ public class EventStore {
                 Pending p = rows.get(i);
                 Existing x = lockExisting(p.org(), p.event().uid(), p.rkey()).orElseThrow();
                 UnifiedEvent merged = Merge.merge(x.event(), p.event());
-                write(x.id(), merged, serialize(b, merged));
+                writeRecorded(p.org(), x.id(), merged, serialize(b, merged), p.event().uid(), "copy",
+                        json.writeValueAsString(p.event()));
                 b.remapped.put(p.id(), x.id());
                 b.pool.removeIf(e -> e.id().equals(p.id()));
                 for (Object[] raw : b.raw) {
@@ -365,7 +366,11 @@ public class EventStore {
             if (!merged.uid().equals(x.event().uid())) {
                 merged = Merge.withUid(merged, x.event().uid());
             }
-            write(id, merged, serialize(batch, merged));
+            if (fuzzyReason != null) {
+                write(id, merged, serialize(batch, merged)); // the merge row written below keeps what undo needs
+            } else {
+                writeRecorded(org, id, merged, serialize(batch, merged), e.uid(), "copy", json.writeValueAsString(e));
+            }
             result = merged;
             final UUID mergedId = id;
             final UnifiedEvent mergedEvent = merged;
@@ -433,6 +438,48 @@ public class EventStore {
                 .param("updated", timestamp(e.updatedAt())).param("organizer", e.organizer())
                 .param("start", timestamp(e.start().sortKey())).param("recurring", e.recurrence() != null)
                 .param("id", id).update();
+    }
+
+    /**
+     * {@link #write(UUID, UnifiedEvent, String)}, and if the event has a standing fuzzy merge, the change that led to
+     * it as an {@code event_merge_change} row of that merge, in the same statement (so undoing the merge can replay
+     * it). Callers hold the event row's lock from an earlier statement, so this one's snapshot sees the merges as
+     * they stand.
+     */
+    private void writeRecorded(String org, UUID id, UnifiedEvent e, String data, String changeUid, String kind,
+            String change) {
+        jdbc.sql("""
+                with u as (
+                    update unified_event set data = cast(:data as jsonb), sequence = :seq, source_updated_at = :updated,
+                           organizer = :organizer, start_at = :start, recurring = :recurring,
+                           updated_at = now()
+                    where id = :id returning id
+                )
+                insert into event_merge_change (org, unified_event_id, merge_id, ical_uid, kind, data)
+                select :org, u.id, m.id, :uid, :kind, cast(:change as jsonb)
+                from u cross join lateral (
+                    select id from event_merge where unified_event_id = u.id and undone_at is null
+                    order by id desc limit 1) m""")
+                .param("data", data).param("seq", e.sequence())
+                .param("updated", timestamp(e.updatedAt())).param("organizer", e.organizer())
+                .param("start", timestamp(e.start().sortKey())).param("recurring", e.recurrence() != null)
+                .param("id", id).param("org", org).param("uid", changeUid).param("kind", kind).param("change", change)
+                .update();
+    }
+
+    /**
+     * The master's concurrent change merged into the event during write-back: stores {@code merged} and, if the
+     * event has a standing fuzzy merge, records {@code theirs} for its undo.
+     */
+    public void replaceFromMaster(String org, UUID id, UnifiedEvent merged, UnifiedEvent theirs) {
+        lockRow(org, id);
+        writeRecorded(org, id, merged, json.writeValueAsString(merged), theirs.uid(), "master",
+                json.writeValueAsString(theirs));
+    }
+
+    private void lockRow(String org, UUID id) {
+        jdbc.sql("select id from unified_event where org = ? and id = ? for update").params(org, id).query(UUID.class)
+                .optional();
     }
 
     private record Existing(UUID id, UnifiedEvent event) {
@@ -504,17 +551,32 @@ public class EventStore {
                 .query(String.class).optional().map(d -> json.readValue(d, UnifiedEvent.class));
     }
 
-    /** Replaces the unified copy (after merging in the master's concurrent change). */
+    /** Replaces the unified copy (the survivor of an undone merge; the caller holds the row lock). */
     public void replace(String org, UUID id, UnifiedEvent e) {
         write(id, e);
     }
 
     /** Marks the org's event (series) with this iCalUID cancelled; its id if there was one. */
     public Optional<UUID> cancel(String org, String uid) {
+        // the row lock first, so the next statement's snapshot sees the event's merges as they stand (an undo that
+        // committed while this waited is seen); then the cancel and, under a standing merge, its change row
+        if (jdbc.sql("select id from unified_event where org = ? and ical_uid = ? and recurrence_key = '' for update")
+                .params(org, uid).query(UUID.class).optional().isEmpty()) {
+            return Optional.empty();
+        }
         return jdbc.sql("""
-                update unified_event set data = jsonb_set(data, '{status}', '"CANCELLED"'), updated_at = now()
-                where org = ? and ical_uid = ? and recurrence_key = '' returning id""")
-                .params(org, uid).query(UUID.class).optional();
+                with u as (
+                    update unified_event set data = jsonb_set(data, '{status}', '"CANCELLED"'), updated_at = now()
+                    where org = ? and ical_uid = ? and recurrence_key = '' returning id
+                ), c as (
+                    insert into event_merge_change (org, unified_event_id, merge_id, ical_uid, kind)
+                    select ?, u.id, m.id, ?, 'cancel'
+                    from u cross join lateral (
+                        select id from event_merge where unified_event_id = u.id and undone_at is null
+                        order by id desc limit 1) m
+                )
+                select id from u""")
+                .params(org, uid, org, uid).query(UUID.class).optional();
     }
 
     public List<Map<String, Object>> copies(String org, UUID unifiedId) {

@@ -221,7 +221,7 @@ public class WriteBack {
             return ours;
         }
         UnifiedEvent merged = Merge.merge(theirs.get(), ours);
-        events.replace(org, eventId, merged);
+        events.replaceFromMaster(org, eventId, merged, theirs.get());
         changes.changed(org, m, eventId, merged, true);
         return merged;
     }
