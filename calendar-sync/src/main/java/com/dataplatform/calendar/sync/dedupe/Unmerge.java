@@ -68,14 +68,21 @@ public class Unmerge {
                 return out;
             }
         }
-        throw ApiException.conflict("id", "merges into event " + eventId + " kept arriving while undoing; retry");
+        throw ApiException.conflict("id", "merges or changes into event " + eventId + " kept arriving while undoing;"
+                + " retry");
     }
 
-    /** One attempt in its own transaction; null (and rolled back) if the latest merge changed between the reads. */
+    /**
+     * One attempt in its own transaction; null (and rolled back) if the latest merge or its recorded changes changed
+     * between the reads.
+     */
     private Map<String, Object> undoOnce(TransactionStatus status, String org, UUID eventId, Long mergeId) {
         Target target = latest(org, eventId, mergeId);
+        // the replay as it stands now, for the fuzzy slots the two events will be in: an ingestion into either slot
+        // must wait for this undo, or it would miss the event that arrives there (re-checked under the locks below)
+        Replay plan = replay(target);
         events.lockLikeIngestion(org, List.of(target.survivorUid(), target.mergedUid()),
-                List.of(target.before(), target.incoming()));
+                List.of(target.before(), target.incoming(), plan.survivor(), plan.split()));
         if (jdbc.sql("select id from unified_event where org = ? and id = ? for update").params(org, eventId)
                 .query(UUID.class).optional().isEmpty()) {
             throw ApiException.notFound("event", eventId);
@@ -103,21 +110,16 @@ public class Unmerge {
                     + merge.get("id") + " first");
         }
         String mergedUid = (String) merge.get("merged_uid");
-        // replay what changed since the merge: the survivor from its state before it plus every change that did not
-        // come under the merged UID, the split event from the merged copy plus every change that did
-        UnifiedEvent survivor = target.before();
-        UnifiedEvent splitEvent = target.incoming();
-        for (Map<String, Object> change : jdbc.sql("""
-                select ical_uid, kind, data::text as data from event_merge_change where merge_id = ? order by id""")
-                .param(id).query().listOfRows()) {
-            if (mergedUid.equals(change.get("ical_uid"))) {
-                splitEvent = apply(splitEvent, change);
-            } else {
-                survivor = apply(survivor, change);
-            }
+        // every recorded change is written under the event's row lock, which this holds now: the replay is final
+        Replay replay = replay(target);
+        if (replay.lastChangeId() != plan.lastChangeId()) {
+            // a change (a cancel or the master's, which take no advisory lock) came in since the plan: its slots may
+            // differ, start over
+            status.setRollbackOnly();
+            return null;
         }
-        events.replace(org, eventId, survivor);
-        UUID split = events.insert(org, splitEvent);
+        events.replace(org, eventId, replay.survivor());
+        UUID split = events.insert(org, replay.split());
         jdbc.sql("update raw_event set unified_event_id = ? where org = ? and unified_event_id = ? and ical_uid = ?")
                 .params(split, org, eventId, mergedUid).update();
         jdbc.sql("delete from uid_alias where org = ? and ical_uid = ?").params(org, mergedUid).update();
@@ -141,12 +143,42 @@ public class Unmerge {
         return out;
     }
 
-    /** One recorded change applied to a replayed state, as ingestion, cancel and write-back applied it. */
+    /** Both halves as the undo of the target merge would leave them, and the last change it took into account. */
+    private record Replay(UnifiedEvent survivor, UnifiedEvent split, long lastChangeId) {
+    }
+
+    /**
+     * Replays what changed since the merge: the survivor from its state before it plus every change that did not
+     * come under the merged UID, the split event from the merged copy plus every change that did.
+     */
+    private Replay replay(Target target) {
+        UnifiedEvent survivor = target.before();
+        UnifiedEvent split = target.incoming();
+        long last = 0;
+        for (Map<String, Object> change : jdbc.sql("""
+                select id, ical_uid, kind, data::text as data, base::text as base, wins from event_merge_change
+                where merge_id = ? order by id""").param(target.mergeId()).query().listOfRows()) {
+            last = ((Number) change.get("id")).longValue();
+            if (target.mergedUid().equals(change.get("ical_uid"))) {
+                split = apply(split, change);
+            } else {
+                survivor = apply(survivor, change);
+            }
+        }
+        return new Replay(survivor, split, last);
+    }
+
+    /**
+     * One recorded change applied to a replayed state, as ingestion, cancel and write-back applied it — a master
+     * copy only with what it changed against the event it was merged into (it also repeats what other copies
+     * brought, the merged one's among them).
+     */
     private UnifiedEvent apply(UnifiedEvent state, Map<String, Object> change) {
         String data = (String) change.get("data");
         UnifiedEvent result = switch ((String) change.get("kind")) {
             case "copy" -> Merge.merge(state, json.readValue(data, UnifiedEvent.class));
-            case "master" -> Merge.merge(json.readValue(data, UnifiedEvent.class), state);
+            case "master" -> Merge.applyEdit(state, json.readValue((String) change.get("base"), UnifiedEvent.class),
+                    json.readValue(data, UnifiedEvent.class), Boolean.TRUE.equals(change.get("wins")));
             case "cancel" -> new UnifiedEvent(state.uid(), state.sourceId(), state.recurrenceId(), state.title(),
                     state.description(), state.location(), state.start(), state.end(), state.recurrence(),
                     state.overrides(), state.organizer(), state.attendees(), UnifiedEvent.Status.CANCELLED,

@@ -66,7 +66,7 @@ public class EventStore {
         }
     }
 
-    private record Pending(UUID id, String org, String rkey, UnifiedEvent event) {
+    private record Pending(UUID id, String org, String rkey, UnifiedEvent event, boolean fromMaster) {
     }
 
     /**
@@ -122,8 +122,7 @@ public class EventStore {
                 Pending p = rows.get(i);
                 Existing x = lockExisting(p.org(), p.event().uid(), p.rkey()).orElseThrow();
                 UnifiedEvent merged = Merge.merge(x.event(), p.event());
-                writeRecorded(p.org(), x.id(), merged, serialize(b, merged), p.event().uid(), "copy",
-                        json.writeValueAsString(p.event()));
+                writeMerged(p.org(), x.event(), x.id(), merged, serialize(b, merged), p.event(), p.fromMaster());
                 b.remapped.put(p.id(), x.id());
                 b.pool.removeIf(e -> e.id().equals(p.id()));
                 for (Object[] raw : b.raw) {
@@ -350,7 +349,7 @@ public class EventStore {
         }
         if (existing.isEmpty()) {
             id = UUID.randomUUID();
-            batch.pending.add(new Pending(id, org, rkey, e));
+            batch.pending.add(new Pending(id, org, rkey, e, system.master()));
             batch.pendingIds.add(id);
             if (rkey.isEmpty()) {
                 batch.pool.add(new Existing(id, e));
@@ -369,7 +368,7 @@ public class EventStore {
             if (fuzzyReason != null) {
                 write(id, merged, serialize(batch, merged)); // the merge row written below keeps what undo needs
             } else {
-                writeRecorded(org, id, merged, serialize(batch, merged), e.uid(), "copy", json.writeValueAsString(e));
+                writeMerged(org, x.event(), id, merged, serialize(batch, merged), e, system.master());
             }
             result = merged;
             final UUID mergedId = id;
@@ -447,7 +446,7 @@ public class EventStore {
      * they stand.
      */
     private void writeRecorded(String org, UUID id, UnifiedEvent e, String data, String changeUid, String kind,
-            String change) {
+            String change, String base, Boolean wins) {
         jdbc.sql("""
                 with u as (
                     update unified_event set data = cast(:data as jsonb), sequence = :seq, source_updated_at = :updated,
@@ -455,8 +454,8 @@ public class EventStore {
                            updated_at = now()
                     where id = :id returning id
                 )
-                insert into event_merge_change (org, unified_event_id, merge_id, ical_uid, kind, data)
-                select :org, u.id, m.id, :uid, :kind, cast(:change as jsonb)
+                insert into event_merge_change (org, unified_event_id, merge_id, ical_uid, kind, data, base, wins)
+                select :org, u.id, m.id, :uid, :kind, cast(:change as jsonb), cast(:base as jsonb), :wins
                 from u cross join lateral (
                     select id from event_merge where unified_event_id = u.id and undone_at is null
                     order by id desc limit 1) m""")
@@ -464,22 +463,36 @@ public class EventStore {
                 .param("updated", timestamp(e.updatedAt())).param("organizer", e.organizer())
                 .param("start", timestamp(e.start().sortKey())).param("recurring", e.recurrence() != null)
                 .param("id", id).param("org", org).param("uid", changeUid).param("kind", kind).param("change", change)
-                .update();
+                .param("base", base, java.sql.Types.VARCHAR).param("wins", wins, java.sql.Types.BOOLEAN).update();
     }
 
     /**
-     * The master's concurrent change merged into the event during write-back: stores {@code merged} and, if the
-     * event has a standing fuzzy merge, records {@code theirs} for its undo.
+     * A received copy merged into an existing event ({@code existing}, locked): the row written, and the copy recorded
+     * for an undo if the event has a standing merge — a master system's copy as what it changed against the event.
      */
-    public void replaceFromMaster(String org, UUID id, UnifiedEvent merged, UnifiedEvent theirs) {
-        lockRow(org, id);
-        writeRecorded(org, id, merged, json.writeValueAsString(merged), theirs.uid(), "master",
-                json.writeValueAsString(theirs));
+    private void writeMerged(String org, UnifiedEvent existing, UUID id, UnifiedEvent merged, String data,
+            UnifiedEvent incoming, boolean fromMaster) {
+        if (fromMaster) {
+            writeRecorded(org, id, merged, data, incoming.uid(), "master", json.writeValueAsString(incoming),
+                    json.writeValueAsString(existing), Merge.isNewer(incoming, existing));
+        } else {
+            writeRecorded(org, id, merged, data, incoming.uid(), "copy", json.writeValueAsString(incoming), null, null);
+        }
     }
 
-    private void lockRow(String org, UUID id) {
-        jdbc.sql("select id from unified_event where org = ? and id = ? for update").params(org, id).query(UUID.class)
-                .optional();
+    /**
+     * The master's concurrent change learnt during write-back: merged, under the row lock, into the event as it is
+     * now (not as write-back read it before its round trips to the master), stored, and recorded for an undo if the
+     * event has a standing merge. Returns what was stored.
+     */
+    public UnifiedEvent mergeFromMaster(String org, UUID id, UnifiedEvent theirs) {
+        UnifiedEvent current = jdbc.sql("select data::text from unified_event where org = ? and id = ? for update")
+                .params(org, id).query(String.class).optional().map(d -> json.readValue(d, UnifiedEvent.class))
+                .orElseThrow(() -> new IllegalStateException("unified event " + id + " is gone"));
+        UnifiedEvent merged = Merge.merge(theirs, current);
+        writeRecorded(org, id, merged, json.writeValueAsString(merged), theirs.uid(), "master",
+                json.writeValueAsString(theirs), json.writeValueAsString(current), !Merge.isNewer(current, theirs));
+        return merged;
     }
 
     private record Existing(UUID id, UnifiedEvent event) {
@@ -560,9 +573,12 @@ public class EventStore {
     public Optional<UUID> cancel(String org, String uid) {
         // the row lock first, so the next statement's snapshot sees the event's merges as they stand (an undo that
         // committed while this waited is seen); then the cancel and, under a standing merge, its change row
-        if (jdbc.sql("select id from unified_event where org = ? and ical_uid = ? and recurrence_key = '' for update")
+        while (jdbc.sql("select id from unified_event where org = ? and ical_uid = ? and recurrence_key = '' for update")
                 .params(org, uid).query(UUID.class).optional().isEmpty()) {
-            return Optional.empty();
+            if (!cancelMergedCopy(org, uid)) {
+                return Optional.empty();
+            }
+            // an undo split the UID off while this waited: it has its own event now, cancel that one
         }
         return jdbc.sql("""
                 with u as (
@@ -577,6 +593,29 @@ public class EventStore {
                 )
                 select id from u""")
                 .params(org, uid, org, uid).query(UUID.class).optional();
+    }
+
+    /**
+     * A copy merged into another event (its iCalUID an alias) was deleted: the event stays as it is (its other copies
+     * still stand), and the deletion is recorded under the merge so that undoing it splits the copy off cancelled.
+     * True if an undo committed while this waited for the event (the UID has its own event again; the caller
+     * cancels that one); false when done (recorded, or the UID is not merged anywhere).
+     */
+    private boolean cancelMergedCopy(String org, String uid) {
+        Optional<UUID> into = jdbc.sql("""
+                select e.id from uid_alias a join unified_event e on e.id = a.unified_event_id
+                where a.org = ? and a.ical_uid = ? for update of e""").params(org, uid).query(UUID.class).optional();
+        if (into.isEmpty()) {
+            return false;
+        }
+        int recorded = jdbc.sql("""
+                insert into event_merge_change (org, unified_event_id, merge_id, ical_uid, kind)
+                select ?, a.unified_event_id, m.id, a.ical_uid, 'cancel'
+                from uid_alias a cross join lateral (
+                    select id from event_merge where unified_event_id = a.unified_event_id and undone_at is null
+                    order by id desc limit 1) m
+                where a.org = ? and a.ical_uid = ?""").params(org, org, uid).update();
+        return recorded == 0; // 0: the alias went with an undo that committed while this waited for the row lock
     }
 
     public List<Map<String, Object>> copies(String org, UUID unifiedId) {

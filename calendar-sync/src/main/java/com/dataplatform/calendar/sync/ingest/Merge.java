@@ -45,6 +45,57 @@ public final class Merge {
                 Math.max(n.sequence(), o.sequence()));
     }
 
+    /**
+     * Replays on {@code state} what a copy that contains more than its own view of the event (the master's, which
+     * holds the event as we wrote it there, merged copies and all) changed against the event as it stood when it was
+     * merged in ({@code base}), the way {@link #merge} applied it: if that copy won ({@code wins}, it was newer),
+     * every field it has that differs from base, and every attendee and override it has that base has not or has
+     * otherwise; if it lost, only the fields base lacked and the attendees and overrides base lacked. Whatever the
+     * copy merely repeats from base — other merged copies' contributions among them — is not applied.
+     */
+    public static UnifiedEvent applyEdit(UnifiedEvent state, UnifiedEvent base, UnifiedEvent edited, boolean wins) {
+        Map<String, Attendee> baseAttendees = new LinkedHashMap<>();
+        base.attendees().forEach(a -> baseAttendees.put(a.email(), a));
+        Map<String, Attendee> attendees = new LinkedHashMap<>();
+        state.attendees().forEach(a -> attendees.put(a.email(), a));
+        for (Attendee a : edited.attendees()) {
+            Attendee was = baseAttendees.get(a.email());
+            if (was == null || (wins && !was.equals(a))) {
+                attendees.put(a.email(), a);
+            }
+        }
+        Map<String, UnifiedEvent.Override> baseOverrides = new LinkedHashMap<>();
+        base.overrides().forEach(x -> baseOverrides.put(EventStore.recurrenceKey(x.recurrenceId()), x));
+        Map<String, UnifiedEvent.Override> overrides = new LinkedHashMap<>();
+        state.overrides().forEach(x -> overrides.put(EventStore.recurrenceKey(x.recurrenceId()), x));
+        for (UnifiedEvent.Override x : edited.overrides()) {
+            String key = EventStore.recurrenceKey(x.recurrenceId());
+            UnifiedEvent.Override was = baseOverrides.get(key);
+            if (was == null || (wins && !was.equals(x))) {
+                overrides.put(key, x);
+            }
+        }
+        return new UnifiedEvent(state.uid(), state.sourceId(), state.recurrenceId(),
+                edit(state.title(), base.title(), edited.title(), wins),
+                edit(state.description(), base.description(), edited.description(), wins),
+                edit(state.location(), base.location(), edited.location(), wins),
+                edit(state.start(), base.start(), edited.start(), wins), edit(state.end(), base.end(), edited.end(), wins),
+                edit(state.recurrence(), base.recurrence(), edited.recurrence(), wins), new ArrayList<>(overrides.values()),
+                edit(state.organizer(), base.organizer(), edited.organizer(), wins), List.copyOf(attendees.values()),
+                edit(state.status(), base.status(), edited.status(), wins),
+                edit(state.visibility(), base.visibility(), edited.visibility(), wins),
+                edit(state.updatedAt(), base.updatedAt(), edited.updatedAt(), wins),
+                Math.max(state.sequence(), edited.sequence()));
+    }
+
+    /** The edited value if the merge took it from the edited copy and it is not merely base's value again. */
+    private static <T> T edit(T state, T base, T edited, boolean wins) {
+        if (edited == null || edited.equals(base)) {
+            return state;
+        }
+        return wins || base == null ? edited : state;
+    }
+
     public static UnifiedEvent withUid(UnifiedEvent e, String uid) {
         return new UnifiedEvent(uid, e.sourceId(), e.recurrenceId(), e.title(), e.description(), e.location(), e.start(),
                 e.end(), e.recurrence(), e.overrides(), e.organizer(), e.attendees(), e.status(), e.visibility(),

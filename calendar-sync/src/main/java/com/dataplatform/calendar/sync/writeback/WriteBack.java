@@ -9,7 +9,6 @@ import com.dataplatform.calendar.sync.convert.ICalendarWriter;
 import com.dataplatform.calendar.sync.convert.Rendered;
 import com.dataplatform.calendar.sync.ingest.ChangeLog;
 import com.dataplatform.calendar.sync.ingest.EventStore;
-import com.dataplatform.calendar.sync.ingest.Merge;
 import com.dataplatform.calendar.sync.system.CalendarSystem;
 import com.dataplatform.calendar.sync.system.SystemStore;
 import com.dataplatform.calendar.sync.unified.UnifiedEvent;
@@ -209,7 +208,8 @@ public class WriteBack {
     }
 
     /**
-     * Their copy (changed on the master meanwhile) merged with ours; the unified event keeps the result and the change
+     * Their copy (changed on the master meanwhile) merged with the event as it is now (under its row lock); the
+     * unified event keeps the result and the change
      * is published on calendar.events in the same transaction (as a change from the master: it needs no write-back
      * row, this write-back is about to PUT it).
      */
@@ -220,8 +220,7 @@ public class WriteBack {
         if (theirs.isEmpty()) {
             return ours;
         }
-        UnifiedEvent merged = Merge.merge(theirs.get(), ours);
-        events.replaceFromMaster(org, eventId, merged, theirs.get());
+        UnifiedEvent merged = events.mergeFromMaster(org, eventId, theirs.get());
         changes.changed(org, m, eventId, merged, true);
         return merged;
     }

@@ -136,17 +136,25 @@ class UndoMergeReplayIT {
         assertThat(third.path("eventId").asString()).isEqualTo(survivor);
         push(google, google(A, "Quarterly review", "2026-02-05T10:00:00Z", "ann@example.com",
                 "\"location\":\"Room 4\",\"description\":\"Agenda attached\","));
+        // after the second merge, both merged UIDs change too: the third adds erin, the first (B) adds frank
+        push(google2, google("review-third@z", "Fwd: quarterly review", "2026-02-06T10:00:00Z", "erin@example.com", ""));
+        push(graph, graph(B, "RE: Quarterly Review", "2026-02-07T10:00:00Z", "frank@example.com"));
         assertThat(unified(survivor).path("attendees").findValuesAsString("email")).contains("carol@example.com",
-                "dave@example.com");
+                "dave@example.com", "erin@example.com", "frank@example.com");
 
         String thirdSplit = undo(); // the latest merge first
         JsonNode afterFirstUndo = unified(survivor);
         assertThat(afterFirstUndo.path("description").asString()).isEqualTo("Agenda attached");
-        assertThat(afterFirstUndo.path("attendees").findValuesAsString("email")).contains("carol@example.com")
-                .doesNotContain("dave@example.com");
+        assertThat(afterFirstUndo.path("attendees").findValuesAsString("email"))
+                .contains("carol@example.com", "frank@example.com")
+                .doesNotContain("dave@example.com", "erin@example.com");
         assertThat(unified(thirdSplit).path("uid").asString()).isEqualTo("review-third@z");
+        assertThat(unified(thirdSplit).path("attendees").findValuesAsString("email")).contains("erin@example.com");
 
-        undo();
+        String firstSplit = undo();
+        assertThat(unified(firstSplit).path("attendees").findValuesAsString("email"))
+                .as("B's copy after the second merge was handed down to the first merge and split off with it")
+                .containsExactlyInAnyOrder("bob@example.com", "carol@example.com", "frank@example.com");
         JsonNode alone = unified(survivor);
         assertThat(alone.path("location").asString()).isEqualTo("Room 4");
         assertThat(alone.path("description").asString()).as("changed after the second merge, replayed at both undos")
@@ -160,11 +168,14 @@ class UndoMergeReplayIT {
     void a_cancel_and_the_masters_change_since_the_merge_are_replayed_on_the_survivor() {
         UUID id = UUID.fromString(survivor);
         tx.executeWithoutResult(s -> {
+            // the master holds the merged event (carol, who came with B, included) and retitles it
             UnifiedEvent now = events.load(org, id).orElseThrow();
-            UnifiedEvent theirs = new UnifiedEvent(A, now.sourceId(), null, "Quarterly review (moved)", null, null,
-                    now.start(), now.end(), null, null, now.organizer(), null, UnifiedEvent.Status.CONFIRMED,
-                    null, now.updatedAt(), now.sequence() + 1);
-            events.replaceFromMaster(org, id, com.dataplatform.calendar.sync.ingest.Merge.merge(theirs, now), theirs);
+            assertThat(now.attendees()).extracting(a -> a.email()).contains("carol@example.com");
+            UnifiedEvent theirs = new UnifiedEvent(A, now.sourceId(), null, "Quarterly review (moved)",
+                    now.description(), now.location(), now.start(), now.end(), now.recurrence(), now.overrides(),
+                    now.organizer(), now.attendees(), now.status(), now.visibility(), now.updatedAt(),
+                    now.sequence() + 1);
+            assertThat(events.mergeFromMaster(org, id, theirs).title()).isEqualTo("Quarterly review (moved)");
         });
         tx.executeWithoutResult(s -> assertThat(events.cancel(org, A)).contains(id));
         assertThat(changeRows()).isEqualTo(2);
@@ -177,6 +188,22 @@ class UndoMergeReplayIT {
         JsonNode splitOff = unified(split);
         assertThat(splitOff.path("status").asString()).isEqualTo("CONFIRMED");
         assertThat(splitOff.path("title").asString()).isEqualTo("RE: Quarterly Review");
+    }
+
+    @Test
+    void a_deleted_merged_copy_leaves_the_survivor_alone_and_splits_off_cancelled() {
+        UUID id = UUID.fromString(survivor);
+        tx.executeWithoutResult(s -> assertThat(events.cancel(org, B)).as("no event of its own changed").isEmpty());
+        assertThat(unified(survivor).path("status").asString()).isEqualTo("CONFIRMED");
+        assertThat(changeRows()).isEqualTo(1);
+
+        String split = undo();
+        assertThat(unified(survivor).path("status").asString()).isEqualTo("CONFIRMED");
+        assertThat(unified(split).path("status").asString()).isEqualTo("CANCELLED");
+        // once split off, a delete of that UID cancels its own event
+        java.util.Optional<UUID> cancelled = tx.execute(s -> events.cancel(org, B));
+        assertThat(cancelled).contains(UUID.fromString(split));
+        assertThat(events.load(org, id).orElseThrow().status()).isEqualTo(UnifiedEvent.Status.CONFIRMED);
     }
 
     @Test

@@ -201,4 +201,60 @@ class WriteBackIT {
         assertThat(jdbc.sql("select count(*) from writeback_outbox where org = ?").param(org).query(Integer.class).single())
                 .isZero();
     }
+
+    @Test
+    void the_masters_change_learnt_on_a_conflict_survives_an_undo_without_bringing_the_merged_copy_back() {
+        Api api = new Api(port, org);
+        String cal = radicale.calendar(org, "undo");
+        api.createSystem("""
+                {"type":"caldav","name":"Radicale","master":true,"baseUrl":"%s","username":"%s","password":"pw",
+                 "timeZone":"Europe/Berlin"}""".formatted(cal, org));
+        String google = api.createSystem("{\"type\":\"google\",\"name\":\"Google\",\"master\":false}");
+        String graph = api.createSystem("{\"type\":\"graph\",\"name\":\"Outlook\",\"master\":false}");
+        CalDavClient other = CalDavClient.standalone(new OutboundUrlGuard(List.of("127.0.0.0/8")), cal, org, "pw");
+        String googleCopy = """
+                {"id":"g-plan","iCalUID":"plan-a@example.com","summary":"Budget planning","sequence":%d,%s
+                 "updated":"%s","organizer":{"email":"ann@example.com"},
+                 "start":{"dateTime":"2026-09-01T10:00:00Z","timeZone":"UTC"},
+                 "end":{"dateTime":"2026-09-01T11:00:00Z","timeZone":"UTC"},
+                 "attendees":[{"email":"bob@example.com","responseStatus":"accepted"}]}""";
+        String eventId = api.ok("POST", "/api/systems/" + google + "/events", "application/json",
+                googleCopy.formatted(0, "", "2026-02-01T10:00:00Z"), 202).path("results").get(0).path("eventId")
+                .asString();
+        JsonNode merged = api.ok("POST", "/api/systems/" + graph + "/events", "application/json", """
+                {"id":"o-plan","iCalUId":"plan-b@example.com","subject":"RE: Budget planning","type":"singleInstance",
+                 "lastModifiedDateTime":"2026-02-02T10:00:00Z","organizer":{"emailAddress":{"address":"ann@example.com"}},
+                 "start":{"dateTime":"2026-09-01T10:00:00.0000000","timeZone":"UTC"},
+                 "end":{"dateTime":"2026-09-01T11:00:00.0000000","timeZone":"UTC"},
+                 "attendees":[{"emailAddress":{"address":"bob@example.com"}},
+                              {"emailAddress":{"address":"carol@example.com"}}]}""", 202).path("results").get(0);
+        assertThat(merged.path("reason").asString()).startsWith("fuzzy:");
+        awaitWrittenBack();
+
+        // the master holds the merged event (carol included); someone adds a room there
+        String href = other.sync(null).changed().get(0).href();
+        CalDavClient.Resource current = other.get(href).orElseThrow();
+        assertThat(current.body()).contains("mailto:carol@example.com");
+        other.put(href, current.body().replace("SUMMARY:", "LOCATION:Room 7\r\nSUMMARY:"), current.etag());
+        // our next write-back gets 412, fetches theirs and learns the room
+        api.ok("POST", "/api/systems/" + google + "/events", "application/json",
+                googleCopy.formatted(1, "\"description\":\"Numbers attached\",", "2026-02-03T10:00:00Z"), 202);
+        awaitWrittenBack();
+        assertThat(jdbc.sql("select data->>'location' from unified_event where id = ?::uuid").param(eventId)
+                .query(String.class).single()).isEqualTo("Room 7");
+        assertThat(jdbc.sql("select kind from event_merge_change where org = ? order by id").param(org)
+                .query(String.class).list()).containsExactly("copy", "master");
+
+        String split = api.ok("POST", "/api/events/" + eventId + "/unmerge", null, null, 200).path("splitEventId")
+                .asString();
+        JsonNode survivor = api.ok("GET", "/api/events/" + eventId, null, null, 200).path("unified");
+        assertThat(survivor.path("location").asString()).as("the master's change").isEqualTo("Room 7");
+        assertThat(survivor.path("description").asString()).as("its own later copy").isEqualTo("Numbers attached");
+        assertThat(survivor.path("attendees").findValuesAsString("email"))
+                .as("the master's copy repeats carol, who came with the merged copy: not replayed")
+                .doesNotContain("carol@example.com");
+        JsonNode splitOff = api.ok("GET", "/api/events/" + split, null, null, 200).path("unified");
+        assertThat(splitOff.path("attendees").findValuesAsString("email")).contains("carol@example.com");
+        assertThat(splitOff.path("location").isNull() || splitOff.path("location").isMissingNode()).isTrue();
+    }
 }
