@@ -118,7 +118,7 @@ class KillIT {
 
     private static Lease job(JdbcClient jdbc, UUID id) {
         return jdbc.sql("""
-                select status, coalesce(lease_owner, '-') as owner, lease_until as until, chunks_done, now() as now
+                select status, coalesce(split_part(lease_owner, '/', 1), '-') as owner, lease_until as until, chunks_done, now() as now
                 from bulk_extract.extraction_job where id = :id""").param("id", id).query(Lease.class).single();
     }
 

@@ -156,7 +156,7 @@ class TwoNodesIT {
     private static Map<String, String> owners(JdbcClient jdbc, List<Job> jobs) {
         Map<String, String> owners = new HashMap<>();
         for (Job j : jobs) {
-            owners.put(j.id(), jdbc.sql("select coalesce(lease_owner, '-') from bulk_extract.extraction_job where id = :id")
+            owners.put(j.id(), jdbc.sql("select coalesce(split_part(lease_owner, '/', 1), '-') from bulk_extract.extraction_job where id = :id")
                     .param("id", UUID.fromString(j.id())).query(String.class).single());
         }
         return owners;

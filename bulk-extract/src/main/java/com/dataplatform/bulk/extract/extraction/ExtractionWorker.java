@@ -78,10 +78,10 @@ class ExtractionWorker implements SmartLifecycle {
             return;
         }
         try {
-            for (UUID id : store.claim(owner, props.lease(), props.workers() - running.size(), props.entities(),
-                    props.lease().multipliedBy(2), props.claimGrace(), only)) {
-                if (running.add(id)) {
-                    executor.execute(() -> run(id));
+            for (JobStore.Claim claim : store.claim(owner, props.lease(), props.workers() - running.size(),
+                    props.entities(), props.lease().multipliedBy(2), props.claimGrace(), only, Set.copyOf(running))) {
+                if (running.add(claim.id())) {
+                    executor.execute(() -> run(claim.id(), claim.token()));
                 }
             }
         } catch (RuntimeException e) {
@@ -89,7 +89,8 @@ class ExtractionWorker implements SmartLifecycle {
         }
     }
 
-    private void run(UUID id) {
+    /** Runs one claim of a job; every write is fenced by the claim's {@code token}. */
+    private void run(UUID id, String token) {
         Duration renewEvery = props.lease().dividedBy(3);
         long renewedAt = 0;
         int failures = 0;
@@ -97,7 +98,7 @@ class ExtractionWorker implements SmartLifecycle {
             while (started && !Thread.currentThread().isInterrupted()) {
                 Optional<ExtractionJob> current;
                 if (System.nanoTime() - renewedAt > renewEvery.toNanos()) {
-                    current = store.renew(id, owner, props.lease());
+                    current = store.renew(id, token, props.lease());
                     renewedAt = System.nanoTime();
                 } else {
                     current = store.find(id);
@@ -107,19 +108,19 @@ class ExtractionWorker implements SmartLifecycle {
                     return;
                 }
                 try {
-                    step(job);
+                    step(job, token);
                     failures = 0;
                 } catch (LeaseLostException e) {
                     return;
                 } catch (ExtractionFailure e) {
-                    fail(job, e.getMessage(), e);
+                    fail(job, token, e.getMessage(), e);
                     return;
                 } catch (RuntimeException e) {
                     if (Thread.currentThread().isInterrupted() || !started) {
                         return;
                     }
                     if (++failures >= MAX_CONSECUTIVE_FAILURES) {
-                        fail(job, "failed " + failures + " times in a row, last: " + rootMessage(e), e);
+                        fail(job, token, "failed " + failures + " times in a row, last: " + rootMessage(e), e);
                         return;
                     }
                     log.warn("extraction {} step failed ({} in a row); retrying: {}", id, failures, e.toString());
@@ -137,24 +138,24 @@ class ExtractionWorker implements SmartLifecycle {
     }
 
     /** FAILED with the reason (fenced by the lease) and ExtractionFailed, through the outbox, in one transaction. */
-    private void fail(ExtractionJob job, String reason, RuntimeException cause) {
+    private void fail(ExtractionJob job, String token, String reason, RuntimeException cause) {
         log.error("extraction {} failed: {}", job.id(), reason, cause);
-        store.fail(job.id(), owner, job.org(), reason, json.writeValueAsString(Map.of("id", job.id().toString(),
+        store.fail(job.id(), token, job.org(), reason, json.writeValueAsString(Map.of("id", job.id().toString(),
                 "error", reason, "status", JobStatus.FAILED.name())));
     }
 
-    private void step(ExtractionJob job) throws InterruptedException {
+    private void step(ExtractionJob job, String token) throws InterruptedException {
         if (job.status() == JobStatus.STREAMING) {
             long seen = relay.moves(); // before reading the head: a relay in between is not missed
-            if (streamer.step(job, owner) == 0) {
+            if (streamer.step(job, token) == 0) {
                 relay.awaitMoveAfter(seen, props.streamPollInterval());
             }
             return;
         }
-        if (!snapshotter.step(job, owner)) {
+        if (!snapshotter.step(job, token)) {
             // the marker is written with STREAMING and published before the first change is streamed (a crash in
             // between leaves it to the outbox relay of any node: it is never lost, at worst later)
-            if (!store.startStreaming(job.id(), owner, done -> json.writeValueAsString(Map.of("id",
+            if (!store.startStreaming(job.id(), token, done -> json.writeValueAsString(Map.of("id",
                     job.id().toString(), "watermark", job.watermark(), "chunks", done.chunksDone(), "rows",
                     done.rowsSent())))) {
                 throw new LeaseLostException();
@@ -175,7 +176,7 @@ class ExtractionWorker implements SmartLifecycle {
         Thread.sleep(Math.max(1, d.toMillis()));
     }
 
-    /** The lease owner id of this node (what {@code extraction_job.lease_owner} holds for its jobs). */
+    /** The id of this node: {@code extraction_job.lease_owner} of its jobs is {@code <this>/<claim>}. */
     @Override
     public String toString() {
         return owner;

@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Jobs, their progress and their leases. Every progress write is fenced by the lease owner. */
+/** Jobs, their progress and their leases. Every progress write is fenced by the claim's lease token. */
 @Repository
 class JobStore {
 
@@ -66,33 +66,43 @@ class JobStore {
         return find(id).filter(j -> j.org().equals(org));
     }
 
+    /** A job this node claimed, with the claim's own lease token (what every write of that claim is fenced by). */
+    record Claim(UUID id, String token) {
+    }
+
     /**
-     * Claims up to {@code max} runnable jobs whose lease has expired (database time), oldest first. A job still to be
+     * Claims up to {@code max} runnable jobs whose lease has expired (database time), oldest first, except those in
+     * {@code busy} (still being run by a thread of this node that has not noticed it lost them). Every claim writes
+     * a new lease token, {@code <node>/<random>}: a thread still running an earlier claim of the same job — on
+     * another node or on this one, after a pause longer than the lease — fails every later write. A job still to be
      * snapshotted from an entity this node does not know is left to nodes that do, until its lease has been expired
      * for {@code orphanAfter}: then no node knows the entity any more, and the claimer fails it. A job younger than
      * {@code freshFor} is left to the node that created it, which claims it by {@code only}; any node takes it once
      * it is older.
      */
-    List<UUID> claim(String owner, Duration lease, int max, List<String> known, Duration orphanAfter,
-            Duration freshFor, UUID only) {
+    List<Claim> claim(String owner, Duration lease, int max, List<String> known, Duration orphanAfter,
+            Duration freshFor, UUID only, java.util.Collection<UUID> busy) {
         if (max <= 0) {
             return List.of();
         }
         return jdbc.sql("""
-                update extraction_job set lease_owner = :owner, lease_until = now() + make_interval(secs => :secs)
+                update extraction_job set lease_owner = :owner || '/' || gen_random_uuid(),
+                    lease_until = now() + make_interval(secs => :secs)
                 where id in (select id from extraction_job
                              where status in ('WATERMARKED', 'SNAPSHOTTING', 'STREAMING')
                                and (lease_until is null or lease_until < now())
+                               and not (id = any(cast(:busy as uuid[])))
                                and (status = 'STREAMING' or entities <@ cast(:known as text[])
                                     or coalesce(lease_until, created_at) < now() - make_interval(secs => :orphan))
                                and (cast(:only as uuid) is null and created_at < now() - make_interval(secs => :fresh)
                                     or id = cast(:only as uuid))
                              order by created_at limit :max for update skip locked)
-                returning id""")
+                returning id, lease_owner""")
                 .param("owner", owner).param("secs", lease.toMillis() / 1000.0).param("max", max)
                 .param("known", known.toArray(String[]::new)).param("orphan", orphanAfter.toMillis() / 1000.0)
                 .param("fresh", freshFor.toMillis() / 1000.0).param("only", only)
-                .query(UUID.class).list();
+                .param("busy", busy.toArray(UUID[]::new))
+                .query((rs, n) -> new Claim(rs.getObject(1, UUID.class), rs.getString(2))).list();
     }
 
     /** Renews the lease; empty if this node no longer owns the job. */
@@ -104,8 +114,11 @@ class JobStore {
                 .query(JobStore::map).optional();
     }
 
+    /** Ends every lease of this node ({@code owner}: the node part of the tokens its claims wrote). */
     void releaseAll(String owner) {
-        jdbc.sql("update extraction_job set lease_until = now() where lease_owner = :owner and lease_until > now()")
+        jdbc.sql("""
+                update extraction_job set lease_until = now()
+                where starts_with(lease_owner, :owner || '/') and lease_until > now()""")
                 .param("owner", owner).update();
     }
 
