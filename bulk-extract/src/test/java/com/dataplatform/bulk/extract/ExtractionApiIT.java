@@ -125,6 +125,9 @@ class ExtractionApiIT {
             {"deletes": []}                                                                | upserts
             {"upserts": [{"id": "", "userId": "u1", "data": {}}]}                          | upserts[0].id
             [1, 2]                                                                         | $
+            {"upserts": [{"id": "k", "userId": "u1", "data": {"a": {"b": "x\\u0000"}}}]}      | upserts[0].data.a.b
+            {"upserts": [{"id": "k", "userId": "u1", "data": {"a": ["ok", "\\ud800"]}}]}      | upserts[0].data.a[1]
+            {"upserts": [{"id": "k\\udc00", "userId": "u1", "data": {}}]}                    | upserts[0].id
             """)
     void a_malformed_batch_is_refused_naming_the_field_and_nothing_is_written(String body, String field) {
         var r = http.post("apibad", "/api/sources/contacts/records", body);
@@ -134,6 +137,22 @@ class ExtractionApiIT {
         assertThat(count("select count(*) from contacts where org = 'apibad'")).isZero();
         assertThat(count("select count(*) from change_staging where org = 'apibad'")
                 + count("select count(*) from change_feed where org = 'apibad'")).isZero();
+    }
+
+    @Test
+    void numbers_are_stored_exactly_as_sent() {
+        var r = http.post("apiexact", "/api/sources/contacts/records", """
+                {"upserts": [{"id": "n", "userId": "u1",
+                  "data": {"big": 1e400, "exact": 0.10000000000000000555, "small": -2.5e-30, "int": 12345678901234567890}}]}""");
+        assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(200);
+        var stored = jdbc.sql("""
+                select (payload->'big')::numeric = 1e400 as big, payload->>'exact' as exact,
+                       (payload->'small')::numeric = -2.5e-30 as small, payload->>'int' as int
+                from contacts where org = 'apiexact' and id = 'n'""").query().singleRow();
+        assertThat(stored.get("big")).as("not Infinity").isEqualTo(true);
+        assertThat(stored.get("exact")).isEqualTo("0.10000000000000000555");
+        assertThat(stored.get("small")).isEqualTo(true);
+        assertThat(stored.get("int")).isEqualTo("12345678901234567890");
     }
 
     @Test

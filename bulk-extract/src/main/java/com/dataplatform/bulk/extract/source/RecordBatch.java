@@ -62,6 +62,7 @@ record RecordBatch(List<Upsert> upserts, List<String> deletes) {
             if (data == null || !data.isObject()) {
                 throw ApiException.invalid(at + ".data", "required, must be a JSON object");
             }
+            storable(data, at + ".data");
             if (!seen.add(id)) {
                 throw ApiException.invalid(at + ".id", "id " + id + " appears twice in the batch");
             }
@@ -78,6 +79,40 @@ record RecordBatch(List<Upsert> upserts, List<String> deletes) {
         return new RecordBatch(List.copyOf(upserts), List.copyOf(deletes));
     }
 
+    /**
+     * Refuses what the store would change or reject rather than keep: text with NUL (jsonb cannot hold it) or a lone
+     * UTF-16 surrogate (not Unicode; it would be stored as '?', so two different ids could become one), in names and
+     * values at any depth.
+     */
+    private static void storable(JsonNode node, String at) {
+        if (node.isString()) {
+            requireText(node.asString(), at);
+        } else if (node.isObject()) {
+            for (var field : node.properties()) {
+                requireText(field.getKey(), at);
+                storable(field.getValue(), at + "." + field.getKey());
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                storable(node.get(i), at + "[" + i + "]");
+            }
+        }
+    }
+
+    private static void requireText(String s, String at) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0) {
+                throw ApiException.invalid(at, "text must not contain NUL (\\u0000)");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.invalid(at, "text must be valid Unicode (a lone surrogate at " + i + ")");
+            }
+        }
+    }
+
     private static String text(JsonNode node, String field) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             throw ApiException.invalid(field, "required");
@@ -86,6 +121,7 @@ record RecordBatch(List<Upsert> upserts, List<String> deletes) {
             throw ApiException.invalid(field, "must be a string");
         }
         String s = node.asString();
+        requireText(s, field);
         if (s.isBlank() || s.length() > MAX_ID_LENGTH || s.chars().anyMatch(Character::isISOControl)) {
             throw ApiException.invalid(field, "must be 1-" + MAX_ID_LENGTH + " characters without control characters");
         }
