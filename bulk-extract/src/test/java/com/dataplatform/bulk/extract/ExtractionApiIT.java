@@ -140,6 +140,28 @@ class ExtractionApiIT {
     }
 
     @Test
+    void a_record_larger_than_kafka_takes_is_refused_and_one_written_by_sql_fails_its_job_at_once_with_the_reason() {
+        var r = http.post("apihuge", "/api/sources/contacts/records",
+                "{\"upserts\": [{\"id\": \"big\", \"userId\": \"u1\", \"data\": {\"blob\": \""
+                        + "x".repeat(600_000) + "\"}}]}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body().path("field").asString()).isEqualTo("upserts[0].data");
+        assertThat(count("select count(*) from contacts where org = 'apihuge'")).isZero();
+
+        // written past the API: no retry can publish it, so the job fails with the reason instead of 5 retries
+        jdbc.sql("""
+                insert into contacts (org, id, user_id, payload)
+                values ('apihuge', 'big', 'u1', jsonb_build_object('blob', repeat('x', 1200000)))""").update();
+        var started = http.post("apihuge", "/api/extractions", "{\"entities\": [\"contacts\"]}");
+        assertThat(started.status()).isEqualTo(202);
+        String id = started.body().path("id").asString();
+        await().atMost(Duration.ofSeconds(60)).until(() -> http.get("apihuge", "/api/extractions/" + id).body()
+                .path("status").asString().equals("FAILED"));
+        assertThat(http.get("apihuge", "/api/extractions/" + id).body().path("error").asString())
+                .contains("contacts:big", "too large").doesNotContain("times in a row");
+    }
+
+    @Test
     void numbers_are_stored_exactly_as_sent() {
         var r = http.post("apiexact", "/api/sources/contacts/records", """
                 {"upserts": [{"id": "n", "userId": "u1",

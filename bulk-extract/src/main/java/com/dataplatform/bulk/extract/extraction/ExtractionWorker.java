@@ -94,6 +94,7 @@ class ExtractionWorker implements SmartLifecycle {
         Duration renewEvery = props.lease().dividedBy(3);
         long renewedAt = 0;
         int failures = 0;
+        int unavailable = 0;
         try {
             while (started && !Thread.currentThread().isInterrupted()) {
                 Optional<ExtractionJob> current;
@@ -110,8 +111,19 @@ class ExtractionWorker implements SmartLifecycle {
                 try {
                     step(job, token);
                     failures = 0;
+                    unavailable = 0;
                 } catch (LeaseLostException e) {
                     return;
+                } catch (RecordPublisher.PublishUnavailable e) {
+                    // Kafka, not the job: retried however long it takes (the lease is renewed meanwhile)
+                    if (Thread.currentThread().isInterrupted() || !started) {
+                        return;
+                    }
+                    unavailable++;
+                    log.warn("extraction {}: Kafka unavailable ({} in a row); retrying: {}", id, unavailable,
+                            e.getMessage());
+                    // backing off, but never past a renewal: the job stays this node's while it waits
+                    pause(Duration.ofMillis(Math.min(renewEvery.toMillis(), 200L << Math.min(unavailable, 8))));
                 } catch (ExtractionFailure e) {
                     fail(job, token, e.getMessage(), e);
                     return;

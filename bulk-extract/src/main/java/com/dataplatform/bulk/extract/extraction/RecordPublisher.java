@@ -16,6 +16,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.env.Environment;
@@ -65,18 +67,45 @@ class RecordPublisher implements DisposableBean {
                 job.id().toString(), OffsetDateTime.now(ZoneOffset.UTC));
         List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
         for (ExtractedRecord r : records) {
-            sent.add(producer.send(encoder.encode(r)));
+            try {
+                sent.add(producer.send(encoder.encode(r)));
+            } catch (RecordTooLargeException e) {
+                throw tooLarge(r, e);
+            } catch (KafkaException e) { // e.g. no metadata within max.block.ms: the cluster is unreachable
+                throw new PublishUnavailable(e);
+            }
         }
         producer.flush(); // sends what lingers; returns when every record sent before is acknowledged or failed
-        try {
-            for (Future<RecordMetadata> f : sent) {
-                f.get(2, TimeUnit.MINUTES);
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                sent.get(i).get(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while publishing", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RecordTooLargeException tooLarge) {
+                    throw tooLarge(records.get(i), tooLarge);
+                }
+                throw new PublishUnavailable(e.getCause());
+            } catch (TimeoutException e) {
+                throw new PublishUnavailable(e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("publishing to extract.records failed", e);
+        }
+    }
+
+    /** No retry can send it: the job fails with the reason rather than retrying it forever. */
+    private static ExtractionFailure tooLarge(ExtractedRecord r, RecordTooLargeException e) {
+        return new ExtractionFailure("record " + r.entity() + ":" + r.id() + " is too large for "
+                + TopicCatalog.EXTRACT_RECORDS.name() + ": " + e.getMessage());
+    }
+
+    /**
+     * Kafka did not take the records this time (unreachable, timed out, not enough replicas...): nothing about the
+     * job is wrong, so the worker retries it for as long as it takes, backing off, instead of failing the job.
+     */
+    static final class PublishUnavailable extends RuntimeException {
+        PublishUnavailable(Throwable cause) {
+            super("publishing to " + TopicCatalog.EXTRACT_RECORDS.name() + " failed: " + cause, cause);
         }
     }
 

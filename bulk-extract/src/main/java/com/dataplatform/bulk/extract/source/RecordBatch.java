@@ -15,6 +15,12 @@ import tools.jackson.databind.JsonNode;
 record RecordBatch(List<Upsert> upserts, List<String> deletes) {
 
     static final int MAX_ID_LENGTH = 200;
+    /**
+     * Largest {@code data} (as JSON, UTF-8) one record may have: a record is one Kafka message, and Kafka's default
+     * request and message limits are 1 MiB — a larger record could never be published and would fail every
+     * extraction that reaches it.
+     */
+    static final int MAX_DATA_BYTES = 512 * 1024;
 
     record Upsert(String id, String userId, JsonNode data) {
     }
@@ -63,6 +69,9 @@ record RecordBatch(List<Upsert> upserts, List<String> deletes) {
                 throw ApiException.invalid(at + ".data", "required, must be a JSON object");
             }
             storable(data, at + ".data");
+            if (data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
+                throw ApiException.invalid(at + ".data", "at most " + MAX_DATA_BYTES + " bytes of JSON per record");
+            }
             if (!seen.add(id)) {
                 throw ApiException.invalid(at + ".id", "id " + id + " appears twice in the batch");
             }
