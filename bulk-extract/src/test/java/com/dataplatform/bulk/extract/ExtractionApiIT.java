@@ -128,6 +128,8 @@ class ExtractionApiIT {
             {"upserts": [{"id": "k", "userId": "u1", "data": {"a": {"b": "x\\u0000"}}}]}      | upserts[0].data.a.b
             {"upserts": [{"id": "k", "userId": "u1", "data": {"a": ["ok", "\\ud800"]}}]}      | upserts[0].data.a[1]
             {"upserts": [{"id": "k\\udc00", "userId": "u1", "data": {}}]}                    | upserts[0].id
+            {"upserts": [{"id": "k", "userId": "u1", "data": {"n": [1, 1e1001]}}]}           | upserts[0].data.n[1]
+            {"upserts": [{"id": "k", "userId": "u1", "data": {"n": 1e-1001}}]}               | upserts[0].data.n
             """)
     void a_malformed_batch_is_refused_naming_the_field_and_nothing_is_written(String body, String field) {
         var r = http.post("apibad", "/api/sources/contacts/records", body);
@@ -146,6 +148,15 @@ class ExtractionApiIT {
                         + "x".repeat(600_000) + "\"}}]}");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.body().path("field").asString()).isEqualTo("upserts[0].data");
+        // small as JSON, large as stored: 600 numbers of 1,000 digits each
+        StringBuilder numbers = new StringBuilder();
+        for (int i = 0; i < 600; i++) {
+            numbers.append(i == 0 ? "" : ",").append("\"n").append(i).append("\": 1e999");
+        }
+        var expanded = http.post("apihuge", "/api/sources/contacts/records",
+                "{\"upserts\": [{\"id\": \"big\", \"userId\": \"u1\", \"data\": {" + numbers + "}}]}");
+        assertThat(expanded.status()).isEqualTo(400);
+        assertThat(expanded.body().path("field").asString()).isEqualTo("upserts[0].data");
         assertThat(count("select count(*) from contacts where org = 'apihuge'")).isZero();
 
         // written past the API: no retry can publish it, so the job fails with the reason instead of 5 retries

@@ -13,8 +13,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends outbox rows in id order and deletes them once Kafka acknowledged all of them. Rows are locked with
- * {@code FOR UPDATE SKIP LOCKED} so several instances relay disjoint batches. A crash after the send but before
+ * Sends outbox rows in id order and deletes them once Kafka acknowledged all of them. One relayer per schema at a
+ * time: a pass first tries the schema's relay lock (a transaction-scoped advisory lock, held until its rows are
+ * acknowledged and deleted) and does nothing if another thread or instance holds it — that one is sending, and the
+ * caller's next pass gets what is left. So the events of one key reach Kafka in the order their rows were written,
+ * also with several instances. (With only {@code SKIP LOCKED}, a second relayer sent later rows while the first still
+ * held earlier ones, or after its send failed and rolled back: a cancel could overtake the start it cancels.) A pass
+ * stops publishing after {@link #PASS_DEADLINE} and rolls back, so an instance that cannot reach Kafka holds the lock
+ * for a bounded time and nobody waits on it (no connection is held waiting). A crash after the send but before
  * the delete re-sends the same rows with the same {@code ce_id} (at-least-once; consumers dedupe by ce_id); a
  * rolled-back business transaction never wrote a row, so no event is invented.
  * <p>
@@ -25,6 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class OutboxRelay {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    /** How long one pass may spend publishing before it gives up (and rolls back, releasing the relay lock). */
+    static final java.time.Duration PASS_DEADLINE = java.time.Duration.ofSeconds(30);
 
     record Row(long id, String eventId, String topic, String type, String key, String tenant, String subject,
             String payload, String requestId) {
@@ -65,6 +73,9 @@ public class OutboxRelay {
     /** Sends one batch; returns how many rows were sent (a subclass may count rows of more tables). */
     public int relayBatch(int limit) {
         Integer sent = tx.execute(status -> {
+            if (!tryRelayLock()) {
+                return 0;
+            }
             List<Pending> rows = lockOutboxRows(limit);
             if (rows.isEmpty()) {
                 return 0;
@@ -76,6 +87,17 @@ public class OutboxRelay {
         return sent == null ? 0 : sent;
     }
 
+    /**
+     * Takes this schema's relay lock if no other relayer holds it (held until the caller's transaction ends); call it
+     * first in a relay transaction and relay nothing without it. The reads after it (later statements, so later
+     * snapshots) see everything an earlier relayer left.
+     */
+    protected final boolean tryRelayLock() {
+        return Boolean.TRUE.equals(jdbc.sql(
+                "select pg_try_advisory_xact_lock(hashtextextended('dataplatform-outbox-relay|' || current_schema(), 0))")
+                .query(Boolean.class).single());
+    }
+
     /** An event read from a relay's table: the row's id, the event (with its stored id) and the request that wrote it. */
     public record Pending(long id, OutgoingEvent event, String requestId) {
     }
@@ -85,8 +107,13 @@ public class OutboxRelay {
      * the caller's transaction rolls back and its rows are sent again later with the same ids.
      */
     protected final void send(List<Pending> events) {
+        long deadline = System.nanoTime() + PASS_DEADLINE.toNanos();
         CompletableFuture<?>[] futures = new CompletableFuture<?>[events.size()];
         for (int i = 0; i < events.size(); i++) {
+            if (System.nanoTime() > deadline) { // e.g. every publish blocked waiting for metadata
+                throw new IllegalStateException("outbox send gave up after " + PASS_DEADLINE + " (" + i + " of "
+                        + events.size() + " handed to the producer)");
+            }
             Pending p = events.get(i);
             if (p.requestId() != null) {
                 MDC.put(RequestIdFilter.MDC_KEY, p.requestId()); // the publisher stamps it as ce_requestid
@@ -98,7 +125,7 @@ public class OutboxRelay {
             }
         }
         try {
-            CompletableFuture.allOf(futures).get(30, TimeUnit.SECONDS);
+            CompletableFuture.allOf(futures).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("outbox send failed: " + e, e);
         }

@@ -46,6 +46,8 @@ class ExtractionWorker implements SmartLifecycle {
     });
     private final String owner = "node-" + UUID.randomUUID();
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    /** Jobs run here whose SnapshotCompleted marker is known to be on Kafka (checked once per run). */
+    private final Set<UUID> markerOut = ConcurrentHashMap.newKeySet();
     private volatile ExecutorService executor;
     private volatile boolean started;
 
@@ -145,6 +147,7 @@ class ExtractionWorker implements SmartLifecycle {
             log.warn("extraction {} stopped: {}", id, e.toString());
         } finally {
             snapshotter.forget(id);
+            markerOut.remove(id);
             running.remove(id);
         }
     }
@@ -158,6 +161,10 @@ class ExtractionWorker implements SmartLifecycle {
 
     private void step(ExtractionJob job, String token) throws InterruptedException {
         if (job.status() == JobStatus.STREAMING) {
+            if (!markerOut.contains(job.id())) {
+                awaitMarker(job);
+                markerOut.add(job.id());
+            }
             long seen = relay.moves(); // before reading the head: a relay in between is not missed
             if (streamer.step(job, token) == 0) {
                 relay.awaitMoveAfter(seen, props.streamPollInterval());
@@ -165,14 +172,30 @@ class ExtractionWorker implements SmartLifecycle {
             return;
         }
         if (!snapshotter.step(job, token)) {
-            // the marker is written with STREAMING and published before the first change is streamed (a crash in
-            // between leaves it to the outbox relay of any node: it is never lost, at worst later)
+            // the marker is written with STREAMING and published before the first change is streamed (the streaming
+            // step relays it and checks it left the outbox; after a crash the next owner does the same)
             if (!store.startStreaming(job.id(), token, done -> json.writeValueAsString(Map.of("id",
                     job.id().toString(), "watermark", job.watermark(), "chunks", done.chunksDone(), "rows",
                     done.rowsSent())))) {
                 throw new LeaseLostException();
             }
-            outbox.relayPending();
+        }
+    }
+
+    /**
+     * The marker goes before the first change: if it is still in the outbox, the relay thread is asked to send it
+     * and this waits briefly for it to leave; if it has not, the step is retried like a send Kafka did not take (the
+     * lease is renewed meanwhile), never streaming ahead of it.
+     */
+    private void awaitMarker(ExtractionJob job) throws InterruptedException {
+        long until = System.nanoTime() + props.lease().dividedBy(3).toNanos();
+        while (outbox.markerPending(job.id())) {
+            if (System.nanoTime() > until) {
+                throw new RecordPublisher.PublishUnavailable(new IllegalStateException(
+                        "SnapshotCompleted of " + job.id() + " is not published yet"));
+            }
+            outbox.relaySoon();
+            pause(Duration.ofMillis(20));
         }
     }
 

@@ -33,6 +33,12 @@ class JobOutboxRelay extends OutboxRelay implements DisposableBean {
         soon.execute(this::relayPending);
     }
 
+    /** Whether the job's {@code SnapshotCompleted} marker is still in the outbox (not yet acknowledged by Kafka). */
+    boolean markerPending(java.util.UUID job) {
+        return jdbc().sql("select exists (select 1 from outbox where key = :k and type = 'SnapshotCompleted')")
+                .param("k", job.toString()).query(Boolean.class).single();
+    }
+
     @Override
     public void destroy() {
         soon.shutdownNow();

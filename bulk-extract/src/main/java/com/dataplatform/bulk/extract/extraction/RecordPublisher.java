@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.env.Environment;
@@ -44,7 +45,12 @@ class RecordPublisher implements DisposableBean {
             ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
             ProducerConfig.LINGER_MS_CONFIG, 5,
             ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20,
-            ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20);
+            ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20,
+            // an attempt while Kafka is unreachable ends in seconds, not minutes: no metadata within 10 s fails the
+            // send, an unacknowledged record fails after 30 s (Kafka's defaults: 60 s and 120 s)
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
 
     private final Producer<byte[], byte[]> producer;
     private final String source;
@@ -67,13 +73,23 @@ class RecordPublisher implements DisposableBean {
                 job.id().toString(), OffsetDateTime.now(ZoneOffset.UTC));
         List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
         for (ExtractedRecord r : records) {
+            Future<RecordMetadata> f;
             try {
-                sent.add(producer.send(encoder.encode(r)));
-            } catch (RecordTooLargeException e) {
-                throw tooLarge(r, e);
-            } catch (KafkaException e) { // e.g. no metadata within max.block.ms: the cluster is unreachable
-                throw new PublishUnavailable(e);
+                f = producer.send(encoder.encode(r));
+            } catch (KafkaException e) {
+                throw failed(r, e);
             }
+            if (f.isDone()) { // failed at once (e.g. no metadata within max.block.ms): the rest would too, one by one
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while publishing", e);
+                } catch (ExecutionException e) {
+                    throw failed(r, e.getCause());
+                }
+            }
+            sent.add(f);
         }
         producer.flush(); // sends what lingers; returns when every record sent before is acknowledged or failed
         for (int i = 0; i < sent.size(); i++) {
@@ -83,20 +99,29 @@ class RecordPublisher implements DisposableBean {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while publishing", e);
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof RecordTooLargeException tooLarge) {
-                    throw tooLarge(records.get(i), tooLarge);
-                }
-                throw new PublishUnavailable(e.getCause());
+                throw failed(records.get(i), e.getCause());
             } catch (TimeoutException e) {
                 throw new PublishUnavailable(e);
             }
         }
     }
 
-    /** No retry can send it: the job fails with the reason rather than retrying it forever. */
-    private static ExtractionFailure tooLarge(ExtractedRecord r, RecordTooLargeException e) {
-        return new ExtractionFailure("record " + r.entity() + ":" + r.id() + " is too large for "
-                + TopicCatalog.EXTRACT_RECORDS.name() + ": " + e.getMessage());
+    /**
+     * What a failed send means for the job: a record too large for Kafka can never be sent (the job fails with the
+     * reason); a retriable error (unreachable, timed out, not enough replicas, leader moving) is Kafka's, retried for
+     * as long as it takes; anything else (not authorized, invalid topic, a producer in a fatal state) counts as a
+     * failed step, so it fails the job after the usual retries instead of hiding behind "unavailable" forever.
+     */
+    private static RuntimeException failed(ExtractedRecord r, Throwable cause) {
+        if (cause instanceof RecordTooLargeException) {
+            return new ExtractionFailure("record " + r.entity() + ":" + r.id() + " is too large for "
+                    + TopicCatalog.EXTRACT_RECORDS.name() + ": " + cause.getMessage());
+        }
+        if (cause instanceof RetriableException) {
+            return new PublishUnavailable(cause);
+        }
+        return new IllegalStateException("publishing to " + TopicCatalog.EXTRACT_RECORDS.name() + " failed: " + cause,
+                cause);
     }
 
     /**

@@ -68,8 +68,9 @@ record RecordBatch(List<Upsert> upserts, List<String> deletes) {
             if (data == null || !data.isObject()) {
                 throw ApiException.invalid(at + ".data", "required, must be a JSON object");
             }
-            storable(data, at + ".data");
-            if (data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
+            long expanded = storable(data, at + ".data");
+            // the size as stored and read back: jsonb writes numbers out in full (1e400 is 401 characters)
+            if (data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + expanded > MAX_DATA_BYTES) {
                 throw ApiException.invalid(at + ".data", "at most " + MAX_DATA_BYTES + " bytes of JSON per record");
             }
             if (!seen.add(id)) {
@@ -88,24 +89,42 @@ record RecordBatch(List<Upsert> upserts, List<String> deletes) {
         return new RecordBatch(List.copyOf(upserts), List.copyOf(deletes));
     }
 
+    /** Most digits a number may have before or after its decimal point (as stored, written out in full). */
+    static final int MAX_NUMBER_DIGITS = 1000;
+
     /**
      * Refuses what the store would change or reject rather than keep: text with NUL (jsonb cannot hold it) or a lone
      * UTF-16 surrogate (not Unicode; it would be stored as '?', so two different ids could become one), in names and
-     * values at any depth.
+     * values at any depth, and numbers with more than {@link #MAX_NUMBER_DIGITS} digits before or after the point.
+     * Returns how many characters longer than in compact JSON the numbers are once written out in full.
      */
-    private static void storable(JsonNode node, String at) {
+    private static long storable(JsonNode node, String at) {
         if (node.isString()) {
             requireText(node.asString(), at);
+        } else if (node.isNumber()) {
+            java.math.BigDecimal n = node.decimalValue();
+            int fraction = Math.max(0, n.scale());
+            int integer = Math.max(1, n.precision() - n.scale());
+            if (fraction > MAX_NUMBER_DIGITS || integer > MAX_NUMBER_DIGITS) {
+                throw ApiException.invalid(at, "numbers may have at most " + MAX_NUMBER_DIGITS
+                        + " digits before and after the decimal point");
+            }
+            return Math.max(0, integer + fraction + 2 - node.toString().length());
         } else if (node.isObject()) {
+            long extra = 0;
             for (var field : node.properties()) {
                 requireText(field.getKey(), at);
-                storable(field.getValue(), at + "." + field.getKey());
+                extra += storable(field.getValue(), at + "." + field.getKey());
             }
+            return extra;
         } else if (node.isArray()) {
+            long extra = 0;
             for (int i = 0; i < node.size(); i++) {
-                storable(node.get(i), at + "[" + i + "]");
+                extra += storable(node.get(i), at + "[" + i + "]");
             }
+            return extra;
         }
+        return 0;
     }
 
     private static void requireText(String s, String at) {

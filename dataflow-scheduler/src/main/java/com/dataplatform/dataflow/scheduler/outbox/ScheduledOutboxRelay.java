@@ -64,6 +64,9 @@ public class ScheduledOutboxRelay extends OutboxRelay {
             return 0;
         }
         Integer sent = tx().execute(status -> {
+            if (!tryRelayLock()) { // one relayer at a time: per-run order across instances
+                return 0;
+            }
             List<Row> rows = jdbc().sql("""
                     with o as (select id, event_id, topic, type, key, tenant, subject, payload, request_id
                                from outbox order by id limit :limit for update skip locked),

@@ -34,6 +34,8 @@ class OutboxRelayIT extends ApiTestBase {
     OutboxRelay relay;
     @Autowired
     TransactionTemplate tx;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     private final String org = newOrg();
 
@@ -97,6 +99,28 @@ class OutboxRelayIT extends ApiTestBase {
         assertThat(sent).hasSize(2);
         assertThat(header(sent.get(0), "ce_id")).isNotBlank().isEqualTo(header(sent.get(1), "ce_id"));
         assertThat(header(sent.get(0), "ce_tenant")).isEqualTo(org);
+    }
+
+    @Test
+    void a_relayer_sends_nothing_while_another_one_holds_the_relay_lock_so_no_later_row_can_overtake_an_earlier_one()
+            throws Exception {
+        String key = UUID.randomUUID().toString();
+        tx.executeWithoutResult(s -> outbox.append(TopicCatalog.DATAFLOW_RUNS, "RunQueued", key, org, "df",
+                Map.of("runId", key)));
+        // another relayer (thread or instance) is in the middle of its pass: it holds this schema's relay lock
+        try (java.sql.Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (java.sql.Statement st = other.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("select pg_try_advisory_xact_lock(hashtextextended("
+                            + "'dataplatform-outbox-relay|' || current_schema(), 0))")) {
+                assertThat(rs.next() && rs.getBoolean(1)).isTrue();
+            }
+            assertThat(relay.relayBatch(500)).as("the pass leaves the rows to the lock's holder").isZero();
+            assertThat(rowsWithKey(key)).isEqualTo(1);
+            other.rollback(); // the other relayer's pass ends
+        }
+        assertThat(relay.relayBatch(500)).isPositive();
+        assertThat(rowsWithKey(key)).isZero();
     }
 
     @Test
