@@ -203,6 +203,28 @@ class RenderingIT {
     }
 
     @Test
+    void a_chain_of_refreshes_ends_a_day_after_its_first_token() {
+        Instant now = Instant.now();
+        // refreshed all day long: the chain began 23 h 59 min ago; the fresh token keeps that start and ends with it
+        Instant started = now.minusSeconds(86_400 - 60);
+        String nearEnd = tokens.issue(new TokenClaims(f.org, f.page, Map.of("region", "south"), now.minusSeconds(10),
+                now.plusSeconds(290), started));
+        HttpResponse<String> r = api.send("POST", "/api/tokens/refresh", null, Map.of("token", nearEnd));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Instant expiresAt = Instant.parse(Api.json(r).path("expiresAt").asString());
+        assertThat(expiresAt).isBeforeOrEqualTo(started.plusSeconds(86_400)).isAfter(now);
+        String fresh = Api.json(r).path("token").asString();
+        assertThat(tokens.verify(fresh).sessionStartedAt()).isEqualTo(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        // a still valid token of a chain that began more than a day ago is not renewed
+        String tooOld = tokens.issue(new TokenClaims(f.org, f.page, Map.of(), now.minusSeconds(10), now.plusSeconds(290),
+                now.minusSeconds(86_401)));
+        assertThat(api.get("/api/embeds/" + f.bar + "/data?token=" + tooOld, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> ended = api.send("POST", "/api/tokens/refresh", null, Map.of("token", tooOld));
+        assertThat(ended.statusCode()).isEqualTo(401);
+        assertThat(ended.body()).contains("issue a new token");
+    }
+
+    @Test
     void another_orgs_token_or_jwt_never_renders_this_orgs_page_or_data() {
         EmbedFixture b = EmbedFixture.create(api, lake, EmbedFixture.freshOrg("rb"),
                 List.of(List.of("west", "figs", 99, 9)), List.of());

@@ -26,6 +26,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class EmbedTokens {
 
+    /** Claim: when the first token of this token's refresh chain was issued (epoch seconds). */
+    static final String SESSION_CLAIM = "session_iat";
+
     public static final String ISSUER = "analytics-embed";
     public static final String AUDIENCE = "embed";
     public static final int MAX_FILTERS = 10;
@@ -54,6 +57,7 @@ public class EmbedTokens {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE)
                 .subject(c.pageId().toString()).claim("org", c.org()).claim("filters", new LinkedHashMap<>(c.filters()))
                 .issueTime(Date.from(c.issuedAt())).expirationTime(Date.from(c.expiresAt()))
+                .claim(SESSION_CLAIM, c.sessionStartedAt().getEpochSecond())
                 .jwtID(UUID.randomUUID().toString()).build();
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(c.org()).build(), claims);
@@ -124,8 +128,9 @@ public class EmbedTokens {
                     filters.put(e.getKey(), s);
                 }
             }
+            Long session = claims.getLongClaim(SESSION_CLAIM); // absent in tokens issued before it existed
             return new TokenClaims(org, UUID.fromString(claims.getSubject()), filters, iat.toInstant(),
-                    exp.toInstant());
+                    exp.toInstant(), session == null ? iat.toInstant() : Instant.ofEpochSecond(session));
         } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
             throw new TokenRejected("token is malformed", false);
         }

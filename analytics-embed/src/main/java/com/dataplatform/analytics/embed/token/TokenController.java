@@ -35,6 +35,8 @@ class TokenController {
 
     static final int DEFAULT_TTL = 300;
     static final int MAX_TTL = 86_400;
+    /** How long after its first token a chain of refreshed tokens may go on. */
+    static final int MAX_SESSION = 86_400;
 
     private final EmbedTokens tokens;
     private final PageStore pages;
@@ -67,7 +69,11 @@ class TokenController {
         return ResponseEntity.status(HttpStatus.CREATED).body(issued(page, claims));
     }
 
-    /** A fresh token with the same page, filters and lifetime; only while the old one is still valid. */
+    /**
+     * A fresh token with the same page, filters and lifetime; only while the old one is still valid, and only within
+     * {@link #MAX_SESSION} of the first token of its chain (the fresh token expires by then at the latest): a token
+     * copied out of a page cannot be renewed for ever — the embedding application issues a new one.
+     */
     @PostMapping("/api/tokens/refresh")
     Issued refresh(@Valid @RequestBody RefreshRequest request) {
         TokenClaims old;
@@ -79,7 +85,14 @@ class TokenController {
         Page page = pages.find(old.org(), old.pageId()).orElseThrow(() -> ApiException.notFound("page", old.pageId()));
         long ttl = Math.min(MAX_TTL, Math.max(1, Duration.between(old.issuedAt(), old.expiresAt()).toSeconds()));
         Instant now = tokens.now();
-        return issued(page, new TokenClaims(old.org(), old.pageId(), old.filters(), now, now.plusSeconds(ttl)));
+        Instant sessionEnd = old.sessionStartedAt().plusSeconds(MAX_SESSION);
+        if (!now.isBefore(sessionEnd)) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "Unauthorized", "this token's chain of refreshes ended at "
+                    + sessionEnd + " (" + MAX_SESSION + " s after its first token); issue a new token", "token");
+        }
+        Instant expires = now.plusSeconds(ttl).isAfter(sessionEnd) ? sessionEnd : now.plusSeconds(ttl);
+        return issued(page, new TokenClaims(old.org(), old.pageId(), old.filters(), now, expires,
+                old.sessionStartedAt()));
     }
 
     private Issued issued(Page page, TokenClaims claims) {
