@@ -27,6 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class AssignmentStore {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AssignmentStore.class);
+
     /** An owned stream's identity in the fence: a write succeeds only while the row still carries this epoch. */
     public record Held(UUID id, long epoch) {
     }
@@ -53,7 +55,8 @@ public class AssignmentStore {
         if (max <= 0) {
             return List.of();
         }
-        return jdbc.sql("""
+        List<Held> unusable = new java.util.ArrayList<>();
+        List<Assignment> claimed = jdbc.sql("""
                 with c as (
                     select id, owner as previous_owner, coalesce(unowned_since, lease_expires_at) as free_since
                     from stream
@@ -73,18 +76,51 @@ public class AssignmentStore {
                               as unowned_ms""")
                 .param("max", max).param("node", node).param("ttl", ttlMillis)
                 .query((rs, i) -> {
-                    Destination d = "webhook".equals(rs.getString("dest_type"))
-                            ? new Destination.Webhook(rs.getString("dest_url"), secret(rs))
-                            : new Destination.KafkaTopic(rs.getString("dest_topic"));
-                    long lag = rs.getLong("lag");
-                    Stream s = new Stream(rs.getObject("id", UUID.class), rs.getString("org"), rs.getString("name"),
-                            new Source(rs.getString("source_topic"), rs.getString("source_type_filter")), d,
-                            StreamStatus.ACTIVE, node, rs.getLong("epoch"), rs.wasNull() ? null : lag,
-                            rs.getObject("last_delivered_at", OffsetDateTime.class),
-                            rs.getObject("created_at", OffsetDateTime.class));
-                    return new Assignment(s, s.epoch(), checkpoint(rs.getString("checkpoint")),
-                            rs.getString("previous_owner"), rs.getLong("unowned_ms"));
+                    try {
+                        Destination d = "webhook".equals(rs.getString("dest_type"))
+                                ? new Destination.Webhook(rs.getString("dest_url"), secret(rs))
+                                : new Destination.KafkaTopic(rs.getString("dest_topic"));
+                        long lag = rs.getLong("lag");
+                        Stream s = new Stream(rs.getObject("id", UUID.class), rs.getString("org"),
+                                rs.getString("name"),
+                                new Source(rs.getString("source_topic"), rs.getString("source_type_filter")), d,
+                                StreamStatus.ACTIVE, node, rs.getLong("epoch"), rs.wasNull() ? null : lag,
+                                rs.getObject("last_delivered_at", OffsetDateTime.class),
+                                rs.getObject("created_at", OffsetDateTime.class));
+                        return new Assignment(s, s.epoch(), checkpoint(rs.getString("checkpoint")),
+                                rs.getString("previous_owner"), rs.getLong("unowned_ms"));
+                    } catch (RuntimeException e) { // e.g. a secret sealed under another key: this row only
+                        log.error("stream {} cannot be served here, parking it: {}", rs.getObject("id", UUID.class),
+                                e.toString());
+                        unusable.add(new Held(rs.getObject("id", UUID.class), rs.getLong("epoch")));
+                        return null;
+                    }
                 }).list();
+        // claimed (new epoch, this node) but unusable: parked, so one bad row neither takes the others of its batch
+        // down nor is claimed again at every poll
+        park(unusable);
+        return claimed.stream().filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** How long a stream no node could serve stays DEGRADED and unclaimable before a node tries it again. */
+    static final java.time.Duration PARK = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Streams this node claimed but cannot serve (a secret it cannot open, a destination it cannot build): DEGRADED,
+     * still owned under the new epoch but with no worker and a lease of {@link #PARK}, which nobody renews — so any
+     * node may try again once it ran out, and meanwhile the stream is neither served nor claimed over and over.
+     */
+    public int park(Collection<Held> held) {
+        if (held.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                update stream s set status = case when s.status = 'PAUSED' then 'PAUSED' else 'DEGRADED' end,
+                       lease_expires_at = clock_timestamp() + :ms * interval '1 millisecond'
+                from unnest(string_to_array(:ids, ',')::uuid[], string_to_array(:epochs, ',')::bigint[]) as m(id, epoch)
+                where s.id = m.id and s.epoch = m.epoch and s.owner = :node""")
+                .param("node", node).param("ids", ids(held)).param("epochs", epochs(held))
+                .param("ms", PARK.toMillis()).update();
     }
 
     /** Extends the leases still held under their epoch; returns the ids renewed (the others are lost). */

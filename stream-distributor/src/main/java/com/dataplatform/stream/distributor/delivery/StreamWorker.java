@@ -104,6 +104,11 @@ public final class StreamWorker implements Runnable {
         return !t.isAlive();
     }
 
+    /** Whether the worker was asked to stop or stopped itself (it may still be running down). */
+    public boolean stopSignalled() {
+        return !running;
+    }
+
     public boolean finished() {
         Thread t = thread;
         return t != null && !t.isAlive();

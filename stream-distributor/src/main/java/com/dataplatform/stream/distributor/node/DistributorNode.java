@@ -52,6 +52,14 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(DistributorNode.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long one step of a poller round (renewal, hand-over) or a loss of a dependency waits, in all, for the
+     * workers it asked to stop. It holds the
+     * lock meanwhile and the next renewal waits for it, so it stays well inside the renewal budget (lease TTL minus
+     * self-fence margin minus poll interval); a worker that has not stopped by then stays owned as stopping — not
+     * renewed, so it self-fences on its own lease — and is handed back when its thread has ended.
+     */
+    private static final Duration STOP_BUDGET = Duration.ofMillis(300);
 
     private final DistributorSettings settings;
     private final String id;
@@ -127,7 +135,7 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
             stopped = true;
         }
         daemons.shutdownNow();
-        relinquishAll(true, "node shutting down");
+        relinquishAll(true, "node shutting down", STOP_WAIT); // no renewals to keep up: wait to hand back
         try {
             registry.leave(id);
         } catch (RuntimeException e) {
@@ -192,10 +200,11 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
             int live = Math.max(1, registry.liveHealthyNodes());
             int total = store.distributable();
             int fair = (total + live - 1) / live;
-            if (owned.size() > fair) {
-                handOver(owned.size() - fair);
-            } else if (owned.size() < fair) {
-                claim(fair - owned.size());
+            int active = active().size();
+            if (active > fair) {
+                handOver(active - fair);
+            } else if (active < fair) {
+                claim(fair - active);
             }
             wakeAtNextForeignExpiry();
         }
@@ -238,31 +247,64 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
         }
     }
 
+    /** The workers not asked to stop: the ones this node serves (the others are running down). */
+    private List<StreamWorker> active() {
+        return owned.values().stream().filter(w -> !w.stopSignalled()).toList();
+    }
+
+    /**
+     * Renews the leases of the active workers only: a worker asked to stop is not kept alive by renewals (it
+     * self-fences on its lease if it does not stop), and is handed back by {@link #reapExited} once it has.
+     */
     private void renew() {
-        List<AssignmentStore.Held> held = owned.values().stream().map(StreamWorker::held).toList();
+        List<AssignmentStore.Held> held = active().stream().map(StreamWorker::held).toList();
         long sent = System.nanoTime();
         Set<UUID> renewed = store.renew(held);
+        List<StreamWorker> lost = new ArrayList<>();
         for (AssignmentStore.Held h : held) {
             StreamWorker w = owned.get(h.id());
             if (renewed.contains(h.id())) {
                 w.lease().renewed(sent);
             } else {
-                metrics.fenced();
-                w.signalStop("lease lost: the stream was paused, deleted or claimed under a newer epoch");
-                if (w.awaitStopped(STOP_WAIT)) {
-                    store.disown(List.of(h));
-                    owned.remove(h.id());
-                }
-                log.info("node {} lost stream {} (epoch {})", id, h.id(), h.epoch());
+                lost.add(w);
             }
         }
+        long until = System.nanoTime() + STOP_BUDGET.toNanos();
+        lost.forEach(w -> {
+            metrics.fenced();
+            w.signalStop("lease lost: the stream was paused, deleted or claimed under a newer epoch");
+            log.info("node {} lost stream {} (epoch {})", id, w.held().id(), w.held().epoch());
+        });
+        for (StreamWorker w : lost) {
+            if (awaitStopped(w, until)) {
+                store.disown(List.of(w.held()));
+                owned.remove(w.held().id());
+            }
+        }
+    }
+
+    private static boolean awaitStopped(StreamWorker w, long untilNanos) {
+        return w.awaitStopped(Duration.ofNanos(Math.max(1_000_000, untilNanos - System.nanoTime())));
     }
 
     private void claim(int n) {
         long sent = System.nanoTime();
         for (Assignment a : store.claim(n)) {
-            Lease lease = new Lease(sent, settings.leaseTtl().toNanos(), settings.selfFenceMargin().toNanos());
-            StreamWorker w = new StreamWorker(a, lease, destination(a.stream().destination()), workerContext);
+            AssignmentStore.Held claimed = new AssignmentStore.Held(a.stream().id(), a.epoch());
+            if (owned.containsKey(a.stream().id())) {
+                // a worker of an earlier claim of it is still running down here: never two workers for one stream
+                store.disown(List.of(claimed));
+                continue;
+            }
+            StreamWorker w;
+            try {
+                Lease lease = new Lease(sent, settings.leaseTtl().toNanos(), settings.selfFenceMargin().toNanos());
+                w = new StreamWorker(a, lease, destination(a.stream().destination()), workerContext);
+            } catch (RuntimeException e) {
+                log.error("node {} cannot serve stream {}, parking it: {}", id, a.stream().id(), e.toString());
+                store.park(List.of(claimed));
+                continue;
+            }
             owned.put(a.stream().id(), w);
             w.start(id);
             metrics.claimed(a.previousOwner() != null, a.unownedMillis());
@@ -274,17 +316,18 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
 
     /** Hands {@code n} streams to nodes below their share: stop their workers, then release without waiting. */
     private void handOver(int n) {
-        List<StreamWorker> surplus = owned.values().stream().limit(n).toList();
-        release(surplus, "rebalance: over the fair share");
+        List<StreamWorker> surplus = active().stream().limit(n).toList();
+        release(surplus, "rebalance: over the fair share", STOP_BUDGET);
     }
 
-    private void release(List<StreamWorker> workers, String reason) {
+    private void release(List<StreamWorker> workers, String reason, Duration budget) {
         workers.forEach(w -> w.signalStop(reason));
         List<StreamWorker> stoppedWorkers = new ArrayList<>();
+        long until = System.nanoTime() + budget.toNanos();
         for (StreamWorker w : workers) {
-            if (w.awaitStopped(STOP_WAIT)) {
+            if (awaitStopped(w, until)) {
                 stoppedWorkers.add(w);
-            } // else: still running; keep it owned, its lease self-fences it
+            } // else: still running down; it stays owned as stopping (not renewed) until reapExited hands it back
         }
         store.release(stoppedWorkers.stream().map(StreamWorker::held).toList());
         for (StreamWorker w : stoppedWorkers) {
@@ -295,7 +338,7 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
     }
 
     /** Stops every worker; hands the streams back if the database is reachable, else lets the leases run out. */
-    private void relinquishAll(boolean databaseReachable, String reason) {
+    private void relinquishAll(boolean databaseReachable, String reason, Duration budget) {
         synchronized (lock) {
             List<StreamWorker> all = List.copyOf(owned.values());
             if (all.isEmpty()) {
@@ -303,22 +346,27 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
             }
             if (databaseReachable) {
                 try {
-                    release(all, reason);
+                    release(all, reason, budget);
                     return;
                 } catch (RuntimeException e) {
                     log.warn("node {} could not release its streams, letting the leases expire: {}", id, e.toString());
                 }
             }
             all.forEach(w -> w.signalStop(reason));
-            all.forEach(w -> w.awaitStopped(STOP_WAIT));
-            owned.clear();
+            long until = System.nanoTime() + budget.toNanos();
+            for (StreamWorker w : all) {
+                if (awaitStopped(w, until)) {
+                    owned.remove(w.held().id());
+                } // else: kept as stopping, so this node cannot claim the stream again while it still runs
+            }
         }
     }
 
     @Override
     public void lost(Map<String, ConnectivityDaemon.DependencyState> states) {
         ConnectivityDaemon.DependencyState pg = states.get("postgres");
-        relinquishAll(pg != null && pg.up() && pg.consecutiveFailures() == 0, "dependency lost: " + states);
+        relinquishAll(pg != null && pg.up() && pg.consecutiveFailures() == 0, "dependency lost: " + states,
+                STOP_BUDGET);
         try {
             registry.heartbeat(id, false, json.writeValueAsString(states));
         } catch (RuntimeException e) {

@@ -32,6 +32,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
     private final Map<String, List<Received>> byHook = new ConcurrentHashMap<>();
     private final Map<String, Integer> failWith = new ConcurrentHashMap<>();
+    private final Map<String, Long> slowMillis = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final AtomicInteger badSignatures = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
@@ -46,6 +47,14 @@ public final class WebhookReceiver implements AutoCloseable {
                 body = in.readAllBytes();
             }
             requests.incrementAndGet();
+            Long slow = slowMillis.get(hook);
+            if (slow != null) {
+                try {
+                    Thread.sleep(slow);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int status = 204;
             String secret = secrets.get(hook);
             String signature = exchange.getRequestHeaders().getFirst(WebhookClient.SIGNATURE_HEADER);
@@ -88,6 +97,12 @@ public final class WebhookReceiver implements AutoCloseable {
 
     public void heal(String hook) {
         failWith.remove(hook);
+        slowMillis.remove(hook);
+    }
+
+    /** The hook answers each request only after this long. */
+    public void slow(String hook, java.time.Duration delay) {
+        slowMillis.put(hook, delay.toMillis());
     }
 
     public List<Received> received(String hook) {
