@@ -19,3 +19,9 @@ create table event_merge_change (
     wins             boolean
 );
 create index event_merge_change_by_merge on event_merge_change (merge_id, id);
+
+-- The event's latest merge that is not undone (no row if none): the merge a change of the event is recorded under.
+-- Stable, so it sees the snapshot of the statement that calls it.
+create function standing_merge(event uuid) returns setof bigint language sql stable as $$
+    select id from event_merge where unified_event_id = event and undone_at is null order by id desc limit 1
+$$;

@@ -80,29 +80,27 @@ class RecordPublisher implements DisposableBean {
                 throw failed(r, e);
             }
             if (f.isDone()) { // failed at once (e.g. no metadata within max.block.ms): the rest would too, one by one
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while publishing", e);
-                } catch (ExecutionException e) {
-                    throw failed(r, e.getCause());
-                }
+                settle(f, r);
             }
             sent.add(f);
         }
         producer.flush(); // sends what lingers; returns when every record sent before is acknowledged or failed
         for (int i = 0; i < sent.size(); i++) {
-            try {
-                sent.get(i).get(2, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while publishing", e);
-            } catch (ExecutionException e) {
-                throw failed(records.get(i), e.getCause());
-            } catch (TimeoutException e) {
-                throw new PublishUnavailable(e);
-            }
+            settle(sent.get(i), records.get(i));
+        }
+    }
+
+    /** Waits for the send of {@code r}; throws what its failure means for the job ({@link #failed}). */
+    private static void settle(Future<RecordMetadata> f, ExtractedRecord r) {
+        try {
+            f.get(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing", e);
+        } catch (ExecutionException e) {
+            throw failed(r, e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishUnavailable(e);
         }
     }
 

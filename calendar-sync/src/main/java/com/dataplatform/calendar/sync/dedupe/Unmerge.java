@@ -127,9 +127,7 @@ public class Unmerge {
         // the survivor's changes since this merge belong to the merge before it (if one still stands), whose undo
         // replays them too; the split event has no merge, so the merged UID's changes are done with
         jdbc.sql("""
-                update event_merge_change set merge_id = p.id
-                from (select id from event_merge where unified_event_id = ? and undone_at is null
-                      order by id desc limit 1) p
+                update event_merge_change set merge_id = p.id from standing_merge(?) as p(id)
                 where merge_id = ? and ical_uid <> ?""").params(eventId, id, mergedUid).update();
         jdbc.sql("delete from event_merge_change where merge_id = ?").param(id).update();
         changes.changed(org, null, eventId);
@@ -179,10 +177,7 @@ public class Unmerge {
             case "copy" -> Merge.merge(state, json.readValue(data, UnifiedEvent.class));
             case "master" -> Merge.applyEdit(state, json.readValue((String) change.get("base"), UnifiedEvent.class),
                     json.readValue(data, UnifiedEvent.class), Boolean.TRUE.equals(change.get("wins")));
-            case "cancel" -> new UnifiedEvent(state.uid(), state.sourceId(), state.recurrenceId(), state.title(),
-                    state.description(), state.location(), state.start(), state.end(), state.recurrence(),
-                    state.overrides(), state.organizer(), state.attendees(), UnifiedEvent.Status.CANCELLED,
-                    state.visibility(), state.updatedAt(), state.sequence());
+            case "cancel" -> state.withStatus(UnifiedEvent.Status.CANCELLED);
             default -> throw new IllegalStateException("unknown change kind " + change.get("kind"));
         };
         return result.uid().equals(state.uid()) ? result : Merge.withUid(result, state.uid());

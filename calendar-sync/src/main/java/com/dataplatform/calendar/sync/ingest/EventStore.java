@@ -456,9 +456,7 @@ public class EventStore {
                 )
                 insert into event_merge_change (org, unified_event_id, merge_id, ical_uid, kind, data, base, wins)
                 select :org, u.id, m.id, :uid, :kind, cast(:change as jsonb), cast(:base as jsonb), :wins
-                from u cross join lateral (
-                    select id from event_merge where unified_event_id = u.id and undone_at is null
-                    order by id desc limit 1) m""")
+                from u cross join lateral standing_merge(u.id) as m(id)""")
                 .param("data", data).param("seq", e.sequence())
                 .param("updated", timestamp(e.updatedAt())).param("organizer", e.organizer())
                 .param("start", timestamp(e.start().sortKey())).param("recurring", e.recurrence() != null)
@@ -586,10 +584,7 @@ public class EventStore {
                     where org = ? and ical_uid = ? and recurrence_key = '' returning id
                 ), c as (
                     insert into event_merge_change (org, unified_event_id, merge_id, ical_uid, kind)
-                    select ?, u.id, m.id, ?, 'cancel'
-                    from u cross join lateral (
-                        select id from event_merge where unified_event_id = u.id and undone_at is null
-                        order by id desc limit 1) m
+                    select ?, u.id, m.id, ?, 'cancel' from u cross join lateral standing_merge(u.id) as m(id)
                 )
                 select id from u""")
                 .params(org, uid, org, uid).query(UUID.class).optional();
@@ -611,9 +606,7 @@ public class EventStore {
         int recorded = jdbc.sql("""
                 insert into event_merge_change (org, unified_event_id, merge_id, ical_uid, kind)
                 select ?, a.unified_event_id, m.id, a.ical_uid, 'cancel'
-                from uid_alias a cross join lateral (
-                    select id from event_merge where unified_event_id = a.unified_event_id and undone_at is null
-                    order by id desc limit 1) m
+                from uid_alias a cross join lateral standing_merge(a.unified_event_id) as m(id)
                 where a.org = ? and a.ical_uid = ?""").params(org, org, uid).update();
         return recorded == 0; // 0: the alias went with an undo that committed while this waited for the row lock
     }

@@ -51,6 +51,11 @@ public record UnifiedEvent(
     public record Override(EventTime recurrenceId, boolean cancelled, EventTime start, EventTime end, String title) {
     }
 
+    public UnifiedEvent withStatus(Status newStatus) {
+        return new UnifiedEvent(uid, sourceId, recurrenceId, title, description, location, start, end, recurrence, overrides,
+                organizer, attendees, newStatus, visibility, updatedAt, sequence);
+    }
+
     public UnifiedEvent withOverrides(List<Override> newOverrides) {
         return new UnifiedEvent(uid, sourceId, recurrenceId, title, description, location, start, end, recurrence, newOverrides,
                 organizer, attendees, status, visibility, updatedAt, sequence);

@@ -27,8 +27,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * <li>start, in enqueue order, the earliest ready runs of every type below its limit, up to the global limit
  * (rule 1, counted in {@code run_active}), with a fencing token and a lease on the database clock, appending their
  * RunStarted events (one {@code run_event_batch} row naming them, V15); ready runs that do not start now go to
- * {@code run_ready}. Neither the lock rows nor an index entry of {@code run} are written: the start is a HOT update, a running run's lock rows are its held
- * locks.</li>
+ * {@code run_ready}. Neither the lock rows nor an index entry of {@code run} are written: the start is a HOT update,
+ * a running run's lock rows are its held locks.</li>
  * </ol>
  * Work per step is bounded by the batch size and the number of types, not by the queue length; one round trip per
  * step keeps the serialized claimer from waiting on the client between statements.

@@ -9,14 +9,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class AssignmentStore {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AssignmentStore.class);
+    private static final Logger log = LoggerFactory.getLogger(AssignmentStore.class);
 
     /** An owned stream's identity in the fence: a write succeeds only while the row still carries this epoch. */
     public record Held(UUID id, long epoch) {
@@ -55,7 +59,7 @@ public class AssignmentStore {
         if (max <= 0) {
             return List.of();
         }
-        List<Held> unusable = new java.util.ArrayList<>();
+        List<Held> unusable = new ArrayList<>();
         List<Assignment> claimed = jdbc.sql("""
                 with c as (
                     select id, owner as previous_owner, coalesce(unowned_since, lease_expires_at) as free_since
@@ -99,11 +103,11 @@ public class AssignmentStore {
         // claimed (new epoch, this node) but unusable: parked, so one bad row neither takes the others of its batch
         // down nor is claimed again at every poll
         park(unusable);
-        return claimed.stream().filter(java.util.Objects::nonNull).toList();
+        return claimed.stream().filter(Objects::nonNull).toList();
     }
 
     /** How long a stream no node could serve stays DEGRADED and unclaimable before a node tries it again. */
-    static final java.time.Duration PARK = java.time.Duration.ofSeconds(30);
+    static final Duration PARK = Duration.ofSeconds(30);
 
     /**
      * Streams this node claimed but cannot serve (a secret it cannot open, a destination it cannot build): DEGRADED,

@@ -54,10 +54,10 @@ public class DistributorNode implements ConnectivityDaemon.Listener {
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
     /**
      * How long one step of a poller round (renewal, hand-over) or a loss of a dependency waits, in all, for the
-     * workers it asked to stop. It holds the
-     * lock meanwhile and the next renewal waits for it, so it stays well inside the renewal budget (lease TTL minus
-     * self-fence margin minus poll interval); a worker that has not stopped by then stays owned as stopping — not
-     * renewed, so it self-fences on its own lease — and is handed back when its thread has ended.
+     * workers it asked to stop. It holds the lock meanwhile and the next renewal waits for it, so it stays well inside
+     * the renewal budget (lease TTL minus self-fence margin minus poll interval); a worker that has not stopped by then
+     * stays owned as stopping — not renewed, so it self-fences on its own lease — and is handed back when its thread
+     * has ended.
      */
     private static final Duration STOP_BUDGET = Duration.ofMillis(300);
 

@@ -32,7 +32,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
     private final Map<String, List<Received>> byHook = new ConcurrentHashMap<>();
     private final Map<String, Integer> failWith = new ConcurrentHashMap<>();
-    private final Map<String, Long> slowMillis = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> held = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final AtomicInteger badSignatures = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
@@ -47,10 +47,10 @@ public final class WebhookReceiver implements AutoCloseable {
                 body = in.readAllBytes();
             }
             requests.incrementAndGet();
-            Long slow = slowMillis.get(hook);
-            if (slow != null) {
+            java.util.concurrent.CountDownLatch gate = held.get(hook);
+            if (gate != null) { // answered once the test lets go (at most a minute later)
                 try {
-                    Thread.sleep(slow);
+                    gate.await(1, java.util.concurrent.TimeUnit.MINUTES);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -97,12 +97,15 @@ public final class WebhookReceiver implements AutoCloseable {
 
     public void heal(String hook) {
         failWith.remove(hook);
-        slowMillis.remove(hook);
+        java.util.concurrent.CountDownLatch gate = held.remove(hook);
+        if (gate != null) {
+            gate.countDown();
+        }
     }
 
-    /** The hook answers each request only after this long. */
-    public void slow(String hook, java.time.Duration delay) {
-        slowMillis.put(hook, delay.toMillis());
+    /** The hook holds every request without answering until {@link #heal} lets go. */
+    public void hold(String hook) {
+        held.put(hook, new java.util.concurrent.CountDownLatch(1));
     }
 
     public List<Received> received(String hook) {
@@ -122,6 +125,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        held.values().forEach(java.util.concurrent.CountDownLatch::countDown);
         server.stop(0);
     }
 }
